@@ -8,7 +8,9 @@ export type MeshAuthErrorCode =
   | 'ERR_TRUST_DOMAIN_INVALID'
   | 'ERR_TRUST_BUNDLE_INVALID'
   | 'ERR_SVID_INVALID'
-  | 'ERR_XFCC_MALFORMED';
+  | 'ERR_XFCC_MALFORMED'
+  | 'ERR_POLICY_INVALID'
+  | 'ERR_POLICY_LOAD';
 
 /**
  * Base class of all meshauth errors.
