@@ -1,1 +1,12 @@
-export {};
+export { MeshAuthError, OptionError, type MeshAuthErrorCode } from './errors.js';
+export { createMeshAuth, type MeshAuth } from './engine.js';
+export { denialBody, type Decision, type DecisionCode, type XfccIgnoredReason } from './decision.js';
+export { resolveOptions, type MeshAuthOptions, type PeerMode, type ResolvedOptions, type XfccOptions } from './options.js';
+export type { HttpInput } from './request/http-input.js';
+export { PeerIdentity, type PeerSource } from './peer/peer-identity.js';
+export { DEFAULT_TRUSTED_PROXIES, trustedHops, type TrustedHopCheck } from './peer/trusted-hops.js';
+export { parseXfcc, XfccError, type XfccElement } from './peer/xfcc-parse.js';
+export { SpiffeId } from './spiffe/spiffe-id.js';
+export { TrustDomain } from './spiffe/trust-domain.js';
+export { TrustBundleSet, type TrustBundleInput, type TrustBundleSource } from './spiffe/trust-bundle.js';
+export { SvidError, verifyX509Svid } from './spiffe/x509-svid.js';

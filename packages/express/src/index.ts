@@ -1,1 +1,17 @@
-export {};
+import type { Decision, PeerIdentity } from '@meshauth/core';
+
+declare global {
+  // Express's own augmentation point; works for @types/express 4 and 5.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The verified caller, or `undefined` when the request carried no peer identity. */
+      peerPrincipal?: PeerIdentity | undefined;
+      /** The meshauth decision for this request. */
+      meshAuth?: Decision | undefined;
+    }
+  }
+}
+
+export { meshAuth } from './middleware.js';
+export type { Decision, DecisionCode, MeshAuthOptions, PeerIdentity } from '@meshauth/core';

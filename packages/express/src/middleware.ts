@@ -1,0 +1,37 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { createMeshAuth, denialBody, type Decision, type MeshAuthOptions } from '@meshauth/core';
+
+function apply(decision: Decision, req: Request, res: Response, next: NextFunction): void {
+  req.meshAuth = decision;
+  if (decision.allowed) {
+    req.peerPrincipal = decision.peer;
+    next();
+    return;
+  }
+  if (decision.headers !== undefined) res.set(decision.headers);
+  res.status(decision.status).json(denialBody(decision));
+}
+
+/**
+ * Express middleware: decides each request with meshauth, puts the caller's identity on
+ * `req.peerPrincipal` and the decision on `req.meshAuth`, or answers the denial itself.
+ * Options are validated here, when the middleware is made.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { meshAuth } from '@meshauth/express';
+ *
+ * const app = express();
+ * app.use(meshAuth({ requirePeer: true }));
+ * app.get('/whoami', (req, res) => res.json({ caller: req.peerPrincipal?.id }));
+ * ```
+ */
+export function meshAuth(options: MeshAuthOptions = {}): RequestHandler {
+  const engine = createMeshAuth(options);
+  return function meshAuthMiddleware(req, res, next) {
+    const result = engine.decide(req);
+    if (result instanceof Promise) result.then((decision) => apply(decision, req, res, next), next);
+    else apply(result, req, res, next);
+  };
+}

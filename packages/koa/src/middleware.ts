@@ -1,0 +1,41 @@
+import type { Middleware, ParameterizedContext } from 'koa';
+import { createMeshAuth, denialBody, type Decision, type MeshAuthOptions } from '@meshauth/core';
+
+type Next = () => Promise<unknown>;
+
+function apply(decision: Decision, ctx: ParameterizedContext, next: Next): Promise<unknown> | undefined {
+  ctx.state.meshAuth = decision;
+  if (decision.allowed) {
+    ctx.state.peerPrincipal = decision.peer;
+    ctx.peerPrincipal = decision.peer;
+    return next();
+  }
+  if (decision.headers !== undefined) ctx.set(decision.headers);
+  ctx.status = decision.status;
+  ctx.body = denialBody(decision);
+  return undefined;
+}
+
+/**
+ * Koa middleware: decides each request with meshauth, puts the caller's identity on
+ * `ctx.state.peerPrincipal` (and `ctx.peerPrincipal`) and the decision on `ctx.state.meshAuth`,
+ * or answers the denial itself.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import { meshAuth } from '@meshauth/koa';
+ *
+ * const app = new Koa();
+ * app.use(meshAuth({ requirePeer: true }));
+ * app.use((ctx) => { ctx.body = { caller: ctx.state.peerPrincipal?.id }; });
+ * ```
+ */
+export function meshAuth(options: MeshAuthOptions = {}): Middleware {
+  const engine = createMeshAuth(options);
+  return function meshAuthMiddleware(ctx, next) {
+    const result = engine.decide(ctx.req);
+    if (result instanceof Promise) return result.then((decision) => apply(decision, ctx, next));
+    return apply(result, ctx, next);
+  };
+}

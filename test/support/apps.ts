@@ -1,0 +1,64 @@
+import { createServer as createHttpServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
+import express5 from 'express';
+import express4 from 'express4';
+import Fastify from 'fastify';
+import Koa from 'koa';
+import type { Decision, MeshAuthOptions } from '@meshauth/core';
+import { meshAuth as expressMeshAuth } from '@meshauth/express';
+import fastifyMeshAuth from '@meshauth/fastify';
+import { meshAuth as koaMeshAuth } from '@meshauth/koa';
+import { listen, type Listening } from '@meshauth/testkit';
+
+export const FRAMEWORKS = ['express4', 'express5', 'fastify', 'koa'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/** What every test app answers on GET /whoami: the identity and how it was found. */
+export interface WhoAmI {
+  peer: { id: string; principal: string; namespace?: string; serviceAccount?: string; source: string } | null;
+  peerSource: Decision['peerSource'];
+  xfccIgnored: string | null;
+}
+
+function whoami(peer: { toJSON(): WhoAmI['peer'] } | undefined, decision: Decision | undefined): WhoAmI {
+  return { peer: peer?.toJSON() ?? null, peerSource: decision?.peerSource ?? 'none', xfccIgnored: decision?.xfccIgnored ?? null };
+}
+
+function serve(listener: RequestListener, tls: ServerOptions | undefined): Promise<Listening> {
+  return listen(tls ? createHttpsServer(tls, listener) : createHttpServer(listener));
+}
+
+/**
+ * Starts the same little app on a framework: meshAuth in front of GET /whoami. Over https when
+ * `tls` server options are given.
+ */
+export async function startApp(framework: Framework, options: MeshAuthOptions, tls?: ServerOptions): Promise<Listening> {
+  switch (framework) {
+    case 'express4':
+    case 'express5': {
+      const app = framework === 'express4' ? express4() : express5();
+      app.use(expressMeshAuth(options));
+      app.get('/whoami', (req, res) => {
+        res.json(whoami(req.peerPrincipal, req.meshAuth));
+      });
+      return serve(app, tls);
+    }
+    case 'fastify': {
+      const app = tls ? Fastify({ https: tls }) : Fastify();
+      await app.register(fastifyMeshAuth, options);
+      app.get('/whoami', async (request) => whoami(request.peerPrincipal, request.meshAuth));
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, port, close: () => app.close() };
+    }
+    case 'koa': {
+      const app = new Koa();
+      app.use(koaMeshAuth(options));
+      app.use((ctx) => {
+        if (ctx.path === '/whoami') ctx.body = whoami(ctx.state.peerPrincipal, ctx.state.meshAuth);
+      });
+      return serve(app.callback(), tls);
+    }
+  }
+}
