@@ -5,7 +5,8 @@ export { resolveOptions, type MeshAuthOptions, type PeerMode, type ResolvedOptio
 export type { HttpInput } from './request/http-input.js';
 export { PeerIdentity, type PeerSource } from './peer/peer-identity.js';
 export { DEFAULT_TRUSTED_PROXIES, trustedHops, type TrustedHopCheck } from './peer/trusted-hops.js';
-export { parseXfcc, XfccError, type XfccElement } from './peer/xfcc-parse.js';
+export { parseXfcc, XFCC_DEFAULT_MAX_LENGTH, type XfccElement, type XfccParseOptions } from './peer/xfcc-parse.js';
+export { XfccError, type XfccErrorReason } from './peer/xfcc-error.js';
 export { SpiffeId } from './spiffe/spiffe-id.js';
 export { TrustDomain } from './spiffe/trust-domain.js';
 export { TrustBundleSet, type TrustBundleInput, type TrustBundleSource } from './spiffe/trust-bundle.js';

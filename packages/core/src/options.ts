@@ -104,8 +104,9 @@ function rejectUnknown(value: Record<string, unknown>, known: ReadonlySet<string
  * ```
  */
 export function resolveOptions(options: MeshAuthOptions = {}): ResolvedOptions {
-  if (!isRecord(options)) throw new OptionError('options', 'must be an object');
-  rejectUnknown(options, KNOWN, '');
+  const raw: unknown = options;
+  if (!isRecord(raw)) throw new OptionError('options', 'must be an object');
+  rejectUnknown(raw, KNOWN, '');
   const mode = options.mode ?? 'auto';
   if (!MODES.includes(mode)) throw new OptionError('mode', `must be one of ${MODES.map((m) => `"${m}"`).join(', ')}`);
   if (mode === 'tls' && options.trustBundles === undefined) {
@@ -132,9 +133,10 @@ export function resolveOptions(options: MeshAuthOptions = {}): ResolvedOptions {
     });
   }
   const isTrustedHop = trustedHops(options.trustedProxies ?? DEFAULT_TRUSTED_PROXIES);
-  const xfcc = options.xfcc ?? {};
-  if (!isRecord(xfcc)) throw new OptionError('xfcc', 'must be an object');
-  rejectUnknown(xfcc, KNOWN_XFCC, 'xfcc.');
+  const xfcc: XfccOptions = options.xfcc ?? {};
+  const rawXfcc: unknown = xfcc;
+  if (!isRecord(rawXfcc)) throw new OptionError('xfcc', 'must be an object');
+  rejectUnknown(rawXfcc, KNOWN_XFCC, 'xfcc.');
   let expectBy: string | undefined;
   if (xfcc.expectBy !== undefined) {
     try {

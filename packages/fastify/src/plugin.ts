@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
-import { createMeshAuth, denialBody, type Decision, type MeshAuthOptions } from '@meshauth/core';
+import { createMeshAuth, denialBody, type Decision, type MeshAuth, type MeshAuthOptions } from '@meshauth/core';
 
 /** Keys Fastify itself reads from `register` options; they are not meshauth's to validate. */
 const REGISTER_KEYS = new Set(['prefix', 'logLevel', 'logSerializers']);
@@ -23,7 +23,14 @@ function apply(decision: Decision, request: FastifyRequest, reply: FastifyReply,
 }
 
 const plugin: FastifyPluginCallback<MeshAuthOptions> = (fastify, options, pluginDone) => {
-  const engine = createMeshAuth(meshAuthOptions(options));
+  let engine: MeshAuth;
+  try {
+    engine = createMeshAuth(meshAuthOptions(options));
+  } catch (err) {
+    // Fastify waits for the callback: a bad option must fail registration, not time it out.
+    pluginDone(err as Error);
+    return;
+  }
   // Declared up front so every request object keeps one shape.
   fastify.decorateRequest('peerPrincipal', undefined);
   fastify.decorateRequest('meshAuth', undefined);
