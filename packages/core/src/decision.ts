@@ -1,4 +1,5 @@
 import type { PeerIdentity, PeerSource } from './peer/peer-identity.js';
+import type { AuthzDecision } from './policy/decision.js';
 
 /**
  * Short, stable reason codes. They are sent to the caller in the JSON error body, so they name
@@ -22,6 +23,8 @@ export type DecisionCode =
   | 'XFCC_HASH_MISMATCH'
   /** The identity's trust domain is not one this workload accepts. */
   | 'UNTRUSTED_DOMAIN'
+  /** An AuthorizationPolicy denied the request (DENY matched, no ALLOW matched, or a CUSTOM rule matched). */
+  | 'ACCESS_DENIED'
   /** The TLS client certificate is not a valid X.509-SVID for a trusted trust domain. */
   | 'SVID_INVALID'
   /** Something failed inside meshauth; the request is refused rather than let through. */
@@ -43,7 +46,23 @@ export type XfccIgnoredReason = 'untrusted-hop' | 'tls-peer' | 'mode-tls';
  * }
  * ```
  */
-export interface Decision {
+export type Decision = AllowedDecision | DeniedDecision;
+
+/** A request that may proceed: the handler runs with `peer` as the caller. */
+export interface AllowedDecision extends DecisionFacts {
+  readonly allowed: true;
+  readonly code: 'OK';
+  readonly response: undefined;
+}
+
+/** A refused request, with exactly what to answer. */
+export interface DeniedDecision extends DecisionFacts {
+  readonly allowed: false;
+  readonly response: DenialResponse;
+}
+
+/** What every decision says, allowed or not. */
+export interface DecisionFacts {
   readonly allowed: boolean;
   /** 200 when allowed; otherwise the HTTP status to answer with. */
   readonly status: number;
@@ -58,18 +77,20 @@ export interface Decision {
   readonly xfccIgnored: XfccIgnoredReason | undefined;
   /** A finer reason for logs, e.g. the SVID rule that failed (`uri-san-count`). Not sent to the caller. */
   readonly detail: string | undefined;
-  /** Extra response headers for a denial (e.g. `WWW-Authenticate`). */
-  readonly headers: Readonly<Record<string, string>> | undefined;
+  /** The AuthorizationPolicy decision, when policies are configured and identity checks passed. */
+  readonly authz: AuthzDecision | undefined;
+  /** For a denial: exactly what to answer. Adapters write it as is. */
+  readonly response: DenialResponse | undefined;
 }
 
 /**
- * The JSON body sent with a denial: the short reason and its code, nothing else.
- *
- * @example
- * ```ts
- * res.status(decision.status).json(denialBody(decision)); // { error: 'a verified peer identity is required', code: 'PEER_REQUIRED' }
- * ```
+ * A denial's answer, prepared once per reason code when the engine is built so that refusing a
+ * request serializes nothing.
  */
-export function denialBody(decision: Decision): { error: string; code: DecisionCode } {
-  return { error: decision.reason, code: decision.code };
+export interface DenialResponse {
+  readonly status: number;
+  /** Always includes `content-type`. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
 }
+

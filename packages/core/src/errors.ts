@@ -10,7 +10,9 @@ export type MeshAuthErrorCode =
   | 'ERR_SVID_INVALID'
   | 'ERR_XFCC_MALFORMED'
   | 'ERR_POLICY_INVALID'
-  | 'ERR_POLICY_LOAD';
+  | 'ERR_POLICY_LOAD'
+  | 'ERR_REQUEST_AUTHN_INVALID'
+  | 'ERR_JWKS_FETCH';
 
 /**
  * Base class of all meshauth errors.

@@ -1,13 +1,27 @@
 export { MeshAuthError, OptionError, type MeshAuthErrorCode } from './errors.js';
 export { createMeshAuth, type MeshAuth } from './engine.js';
-export { denialBody, type Decision, type DecisionCode, type XfccIgnoredReason } from './decision.js';
+export type { AllowedDecision, Decision, DecisionCode, DecisionFacts, DeniedDecision, DenialResponse, XfccIgnoredReason } from './decision.js';
+export type { AccessDeniedBody } from './responses.js';
 export { resolveOptions, type MeshAuthOptions, type PeerMode, type ResolvedOptions, type XfccOptions } from './options.js';
+export { policySnapshot, type MeshOptions, type PoliciesOption } from './policy-setup.js';
 export type { HttpInput } from './request/http-input.js';
+export { requestPath, toAuthzRequest, connectionAttributes, type ConnectionAttributes } from './request/authz-request.js';
+export { parseLabelsFile, resolveWorkload, type Workload, type WorkloadOptions } from './workload/pod-info.js';
 export { PeerIdentity, type PeerSource } from './peer/peer-identity.js';
 export { DEFAULT_TRUSTED_PROXIES, trustedHops, type TrustedHopCheck } from './peer/trusted-hops.js';
 export { parseXfcc, XFCC_DEFAULT_MAX_LENGTH, type XfccElement, type XfccParseOptions } from './peer/xfcc-parse.js';
 export { XfccError, type XfccErrorReason } from './peer/xfcc-error.js';
 export { SpiffeId } from './spiffe/spiffe-id.js';
+export { SpiffeIdError, TrustDomainError, type SpiffeIdErrorReason, type TrustDomainErrorReason } from './spiffe/spiffe-id-error.js';
 export { TrustDomain } from './spiffe/trust-domain.js';
 export { TrustBundleSet, type TrustBundleInput, type TrustBundleSource } from './spiffe/trust-bundle.js';
-export { SvidError, verifyX509Svid } from './spiffe/x509-svid.js';
+export { TrustBundleError, type TrustBundleErrorReason } from './spiffe/trust-bundle-error.js';
+export { SvidError, verifyX509Svid, type SvidErrorReason, type VerifyX509SvidOptions, type X509SvidChain } from './spiffe/x509-svid.js';
+export {
+  ACCESS_ALLOWED, ACCESS_DENIED, compilePolicies, DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN, DRY_RUN_ANNOTATION, evaluatePolicies,
+  explainPolicies, formatIssue, isDryRun, loadPolicies, loadPoliciesSync, parsePolicies, PolicyInvalidError, PolicyLoadError, PolicySnapshot, ruleId,
+  type AppliedPolicy, type AuthorizationPolicy, type AuthorizationPolicySpec, type AuthzDecision, type AuthzExplanation, type AuthzJwt,
+  type AuthzPeer, type AuthzRequest, type CompileOptions, type CustomCheck, type DecidingAction, type DryRunResult, type FieldTrace,
+  type ParseOptions, type PolicyAction, type PolicyCondition, type PolicyInput, type PolicyIssue, type PolicyOperation, type PolicyOrigin,
+  type PolicyRule, type PolicySource, type PolicyTargetRef, type PolicyTrace, type RuleRef, type RuleTrace, type SkippedPolicy,
+} from './policy/index.js';

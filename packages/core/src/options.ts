@@ -1,4 +1,8 @@
 import type { Decision } from './decision.js';
+import { policySnapshot, type MeshOptions, type PoliciesOption } from './policy-setup.js';
+import type { PolicySnapshot } from './policy/snapshot.js';
+import type { AccessDeniedBody } from './responses.js';
+import type { WorkloadOptions } from './workload/pod-info.js';
 import { OptionError } from './errors.js';
 import { DEFAULT_TRUSTED_PROXIES, trustedHops, type TrustedHopCheck } from './peer/trusted-hops.js';
 import type { XfccTrust } from './peer/xfcc-peer.js';
@@ -59,6 +63,23 @@ export interface MeshAuthOptions {
   /** Refuse requests that carry no verified peer identity with 401 `PEER_REQUIRED`. Default `false`. */
   requirePeer?: boolean;
   xfcc?: XfccOptions;
+  /**
+   * AuthorizationPolicy manifests to enforce: file or directory paths (the YAML `kubectl apply`
+   * takes), `{ text, file? }`, manifest objects, or a compiled `PolicySnapshot`. Loaded, validated,
+   * scoped to this workload and compiled when the middleware is made.
+   */
+  policies?: PoliciesOption;
+  /** This workload's namespace and labels, for scoping. Default: from the pod's environment. */
+  workload?: WorkloadOptions;
+  /** Mesh-wide settings that change matching. */
+  mesh?: MeshOptions;
+  /** How a policy denial is answered: `'text'` (Envoy's `RBAC: access denied`, default) or `'json'`. */
+  accessDeniedBody?: AccessDeniedBody;
+  /**
+   * Envoy's `xff_num_trusted_hops` for `remote.ip`: how many proxies in front appended to
+   * `X-Forwarded-For`. Read only on connections from a trusted hop. Default 0.
+   */
+  numTrustedProxies?: number;
   /** Called with every decision, allowed or not: a decision log, metrics. Must not throw. */
   onDecision?: (decision: Decision, request: HttpInput) => void;
 }
@@ -72,9 +93,15 @@ export interface ResolvedOptions {
   readonly requirePeer: boolean;
   readonly xfcc: XfccTrust;
   readonly onDecision: ((decision: Decision, request: HttpInput) => void) | undefined;
+  readonly policies: PolicySnapshot | undefined;
+  readonly accessDeniedBody: AccessDeniedBody;
+  readonly numTrustedProxies: number;
 }
 
-const KNOWN = new Set(['mode', 'trustBundles', 'trustDomains', 'trustedProxies', 'requirePeer', 'xfcc', 'onDecision']);
+const KNOWN = new Set([
+  'mode', 'trustBundles', 'trustDomains', 'trustedProxies', 'requirePeer', 'xfcc', 'policies', 'workload', 'mesh',
+  'accessDeniedBody', 'numTrustedProxies', 'onDecision',
+]);
 const KNOWN_XFCC = new Set(['expectBy', 'requireSingleElement']);
 const MODES: readonly PeerMode[] = ['auto', 'tls', 'xfcc'];
 
@@ -148,6 +175,13 @@ export function resolveOptions(options: MeshAuthOptions = {}): ResolvedOptions {
   if (options.onDecision !== undefined && typeof options.onDecision !== 'function') {
     throw new OptionError('onDecision', 'must be a function');
   }
+  const accessDeniedBody = options.accessDeniedBody ?? 'text';
+  if (accessDeniedBody !== 'text' && accessDeniedBody !== 'json') throw new OptionError('accessDeniedBody', 'must be "text" or "json"');
+  const numTrustedProxies = options.numTrustedProxies ?? 0;
+  if (!Number.isInteger(numTrustedProxies) || numTrustedProxies < 0) throw new OptionError('numTrustedProxies', 'must be a non-negative integer');
+  if (options.policies === undefined && (options.workload !== undefined || options.mesh !== undefined)) {
+    throw new OptionError(options.workload !== undefined ? 'workload' : 'mesh', 'only applies together with "policies"');
+  }
   return {
     mode,
     bundles,
@@ -156,5 +190,8 @@ export function resolveOptions(options: MeshAuthOptions = {}): ResolvedOptions {
     requirePeer: optionalBoolean(options.requirePeer, 'requirePeer'),
     xfcc: { expectBy, requireSingleElement: optionalBoolean(xfcc.requireSingleElement, 'xfcc.requireSingleElement') },
     onDecision: options.onDecision,
+    policies: options.policies === undefined ? undefined : policySnapshot(options.policies, options.workload, options.mesh),
+    accessDeniedBody,
+    numTrustedProxies,
   };
 }

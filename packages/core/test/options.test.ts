@@ -21,7 +21,7 @@ describe('resolveOptions', () => {
     ['an unknown xfcc option', { xfcc: { sanitizeSet: true } }, /"xfcc.sanitizeSet" option is not a known option/],
     ['an invalid trust domain', { trustDomains: ['Cluster.Local'] }, /"trustDomains\[0\]" option is invalid/],
     ['an empty trust domain list', { trustDomains: [] }, /"trustDomains" option must be a non-empty array/],
-    ['a bad trusted proxy', { trustedProxies: ['10.0.0.0/40'] }, /"trustedProxies\[0\]" option has an invalid prefix length/],
+    ['a bad trusted proxy', { trustedProxies: ['10.0.0.0/40'] }, /"trustedProxies\[0\]" option is invalid: bad CIDR range/],
     ['a bundle that is not PEM', { trustBundles: { 'cluster.local': 'not a pem' } }, /"trustBundles" option is invalid/],
     ['a non-function onDecision', { onDecision: 'log' }, /"onDecision" option must be a function/],
   ];

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createMeshAuth, denialBody, type Decision, type MeshAuthOptions } from '@meshauth/core';
+import { createMeshAuth, type Decision, type MeshAuthOptions } from '@meshauth/core';
 
 function apply(decision: Decision, req: Request, res: Response, next: NextFunction): void {
   req.meshAuth = decision;
@@ -8,8 +8,8 @@ function apply(decision: Decision, req: Request, res: Response, next: NextFuncti
     next();
     return;
   }
-  if (decision.headers !== undefined) res.set(decision.headers);
-  res.status(decision.status).json(denialBody(decision));
+  const { status, headers, body } = decision.response;
+  res.status(status).set(headers).send(body);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
-import { createMeshAuth, denialBody, type Decision, type MeshAuth, type MeshAuthOptions } from '@meshauth/core';
+import { createMeshAuth, type Decision, type MeshAuth, type MeshAuthOptions } from '@meshauth/core';
 
 /** Keys Fastify itself reads from `register` options; they are not meshauth's to validate. */
 const REGISTER_KEYS = new Set(['prefix', 'logLevel', 'logSerializers']);
@@ -18,8 +18,8 @@ function apply(decision: Decision, request: FastifyRequest, reply: FastifyReply,
     done();
     return;
   }
-  if (decision.headers !== undefined) reply.headers(decision.headers);
-  reply.code(decision.status).send(denialBody(decision));
+  const { status, headers, body } = decision.response;
+  reply.code(status).headers(headers).send(body);
 }
 
 const plugin: FastifyPluginCallback<MeshAuthOptions> = (fastify, options, pluginDone) => {

@@ -1,5 +1,5 @@
 import type { Middleware, ParameterizedContext } from 'koa';
-import { createMeshAuth, denialBody, type Decision, type MeshAuthOptions } from '@meshauth/core';
+import { createMeshAuth, type Decision, type MeshAuthOptions } from '@meshauth/core';
 
 type Next = () => Promise<unknown>;
 
@@ -10,9 +10,10 @@ function apply(decision: Decision, ctx: ParameterizedContext, next: Next): Promi
     ctx.peerPrincipal = decision.peer;
     return next();
   }
-  if (decision.headers !== undefined) ctx.set(decision.headers);
-  ctx.status = decision.status;
-  ctx.body = denialBody(decision);
+  const { status, headers, body } = decision.response;
+  ctx.status = status;
+  ctx.set(headers);
+  ctx.body = body;
   return undefined;
 }
 

@@ -1,5 +1,5 @@
-import { BlockList, isIP } from 'node:net';
 import { OptionError } from '../errors.js';
+import { IpSet, parseCidr } from '../policy/ip-match.js';
 
 /**
  * Where Istio's inbound sidecar connects to the app from: loopback, or `127.0.0.6` / `::6` when
@@ -11,11 +11,10 @@ export const DEFAULT_TRUSTED_PROXIES: readonly string[] = Object.freeze(['127.0.
 /** Decides whether the TCP peer of a connection may speak for its caller through forwarded headers. */
 export type TrustedHopCheck = (address: string | undefined) => boolean;
 
-const MAPPED_V4 = '::ffff:';
-
 /**
  * Compiles a list of IPs and CIDRs into one check. IPv4-mapped IPv6 peers (`::ffff:127.0.0.6`,
- * as a dual-stack server sees IPv4 clients) are checked as the IPv4 address they carry.
+ * as a dual-stack server sees IPv4 clients) are checked as the IPv4 address they carry. The same
+ * matcher as AuthorizationPolicy `ipBlocks`, so "trusted hop" and policy IP rules agree.
  *
  * @example
  * ```ts
@@ -25,31 +24,11 @@ const MAPPED_V4 = '::ffff:';
  */
 export function trustedHops(entries: readonly string[], option = 'trustedProxies'): TrustedHopCheck {
   if (!Array.isArray(entries)) throw new OptionError(option, 'must be an array of IP addresses or CIDR ranges');
-  const list = new BlockList();
-  entries.forEach((entry, i) => {
+  entries.forEach((entry: unknown, i) => {
     if (typeof entry !== 'string') throw new OptionError(`${option}[${i}]`, 'must be a string');
-    const slash = entry.indexOf('/');
-    const address = slash === -1 ? entry : entry.slice(0, slash);
-    const family = isIP(address);
-    if (family === 0) throw new OptionError(`${option}[${i}]`, `is not an IP address or CIDR range: "${entry}"`);
-    const type = family === 4 ? 'ipv4' : 'ipv6';
-    if (slash === -1) {
-      list.addAddress(address, type);
-      return;
-    }
-    const bits = entry.slice(slash + 1);
-    const prefix = /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
-    if (!(prefix >= 0 && prefix <= (family === 4 ? 32 : 128))) {
-      throw new OptionError(`${option}[${i}]`, `has an invalid prefix length: "${entry}"`);
-    }
-    list.addSubnet(address, prefix, type);
+    const parsed = parseCidr(entry);
+    if (typeof parsed === 'string') throw new OptionError(`${option}[${i}]`, `is invalid: ${parsed}`);
   });
-  return (address) => {
-    if (address === undefined) return false;
-    if (address.startsWith(MAPPED_V4) && isIP(address.slice(MAPPED_V4.length)) === 4) {
-      return list.check(address.slice(MAPPED_V4.length), 'ipv4');
-    }
-    const family = isIP(address);
-    return family !== 0 && list.check(address, family === 4 ? 'ipv4' : 'ipv6');
-  };
+  const set = new IpSet(entries);
+  return (address) => address !== undefined && set.test(address);
 }

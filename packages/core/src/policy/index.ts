@@ -11,7 +11,7 @@ export type { PolicyIssue } from './errors.js';
 export { evaluatePolicies } from './evaluate.js';
 export { explainPolicies } from './explain.js';
 export type { AuthzExplanation, FieldTrace, PolicyTrace, RuleTrace } from './explain.js';
-export { loadPolicies, parsePolicies } from './loader.js';
+export { loadPolicies, loadPoliciesSync, parsePolicies } from './loader.js';
 export type { ParseOptions, PolicyInput } from './loader.js';
 export { DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN } from './options.js';
 export type { CompileOptions, ResolvedOptions } from './options.js';

@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -166,16 +166,16 @@ export function parsePolicies(input: string | Readonly<Record<string, unknown>> 
   return finish(acc, options);
 }
 
-async function acceptPath(acc: Accumulator, path: string, options: ParseOptions): Promise<void> {
+function acceptPath(acc: Accumulator, path: string, options: ParseOptions): void {
   let isDir: boolean;
   try {
-    isDir = (await stat(path)).isDirectory();
+    isDir = statSync(path).isDirectory();
   } catch (err) {
     acc.errors.push({ file: path, field: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
     return;
   }
   const files = isDir
-    ? (await readdir(path, { withFileTypes: true }))
+    ? readdirSync(path, { withFileTypes: true })
         .filter((e) => e.isFile() && EXTENSIONS.has(extname(e.name).toLowerCase()))
         .map((e) => join(path, e.name))
         .sort()
@@ -183,7 +183,7 @@ async function acceptPath(acc: Accumulator, path: string, options: ParseOptions)
   for (const file of files) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch (err) {
       acc.errors.push({ file, field: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
       continue;
@@ -193,22 +193,22 @@ async function acceptPath(acc: Accumulator, path: string, options: ParseOptions)
 }
 
 /**
- * Loads policies from files, directories (`*.yaml`, `*.yml`, `*.json`, sorted, not recursive, as
+ * Loads policies synchronously (meant for startup) from files, directories (`*.yaml`, `*.yml`, `*.json`, sorted, not recursive, as
  * `kubectl apply -f dir`), text (`{ text, file? }`) and manifest objects. Everything is read and
  * validated before anything is returned; any problem throws one {@link PolicyLoadError}.
  *
  * @example
  * ```ts
- * const policies = await loadPolicies(['/etc/meshauth/policies', { text: extraYaml, file: 'extra.yaml' }], { defaultNamespace: 'shop' });
+ * const policies = loadPoliciesSync(['/etc/meshauth/policies', { text: extraYaml, file: 'extra.yaml' }], { defaultNamespace: 'shop' });
  * const snapshot = compilePolicies(policies, { namespace: 'shop', labels: { app: 'orders' } });
  * ```
  */
-export async function loadPolicies(source: PolicyInput | readonly PolicyInput[], options: ParseOptions = {}): Promise<AuthorizationPolicy[]> {
+export function loadPoliciesSync(source: PolicyInput | readonly PolicyInput[], options: ParseOptions = {}): AuthorizationPolicy[] {
   const acc: Accumulator = { policies: [], errors: [], warnings: [] };
   const sources: readonly PolicyInput[] = Array.isArray(source) ? source : [source as PolicyInput];
   for (const s of sources) {
-    if (typeof s === 'string') await acceptPath(acc, s, options);
-    else if (s instanceof URL) await acceptPath(acc, fileURLToPath(s), options);
+    if (typeof s === 'string') acceptPath(acc, s, options);
+    else if (s instanceof URL) acceptPath(acc, fileURLToPath(s), options);
     else {
       const o: Readonly<Record<string, unknown>> = s;
       if (typeof o['text'] === 'string' && o['apiVersion'] === undefined && o['kind'] === undefined) {
@@ -218,4 +218,16 @@ export async function loadPolicies(source: PolicyInput | readonly PolicyInput[],
     }
   }
   return finish(acc, options);
+}
+
+/**
+ * {@link loadPoliciesSync} behind a promise, for callers that load outside startup.
+ *
+ * @example
+ * ```ts
+ * const policies = await loadPolicies(['./policies', { text: yamlText, file: 'inline.yaml' }]);
+ * ```
+ */
+export async function loadPolicies(source: PolicyInput | readonly PolicyInput[], options: ParseOptions = {}): Promise<AuthorizationPolicy[]> {
+  return loadPoliciesSync(source, options);
 }

@@ -1,0 +1,62 @@
+// The server side of a benchmark run. A server child calls `probe(server)` once it listens; the
+// parent then drives it over IPC:
+//   parent -> { type: 'start' }   reset the request count, read process.cpuUsage()
+//   parent -> { type: 'stop' }    child answers { type: 'stats', served, cpuMicros, ... }
+// The child exits when the parent disconnects (also when the parent dies).
+
+/** Reports the port to the parent and measures CPU time per request between start and stop. */
+export function probe(server) {
+  let served = 0;
+  let cpuAtStart;
+  let timeAtStart;
+  server.on('request', () => {
+    served++;
+  });
+  process.on('message', (message) => {
+    if (message.type === 'start') {
+      served = 0;
+      cpuAtStart = process.cpuUsage();
+      timeAtStart = process.hrtime.bigint();
+      process.send({ type: 'started' });
+    } else if (message.type === 'stop') {
+      const cpu = process.cpuUsage(cpuAtStart);
+      const elapsedMs = Number(process.hrtime.bigint() - timeAtStart) / 1e6;
+      const cpuMicros = cpu.user + cpu.system;
+      process.send({
+        type: 'stats',
+        served,
+        elapsedMs,
+        cpuMicros,
+        userMicros: cpu.user,
+        systemMicros: cpu.system,
+        cpuMicrosPerRequest: served === 0 ? null : cpuMicros / served,
+      });
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ type: 'listening', port: server.address().port });
+}
+
+/** The variant a server was started as (`bare`, `xfcc`, `mtls-bare`, `mtls`), from argv. */
+export function variantArg(supported) {
+  const variant = process.argv[2];
+  if (!supported.includes(variant)) {
+    console.error(`usage: node ${process.argv[1]} <${supported.join('|')}>`);
+    process.exit(2);
+  }
+  return variant;
+}
+
+/** Server TLS options for the mTLS variants, from the PEMs the parent passes in the environment. */
+export function mtlsOptions() {
+  const { BENCH_TLS_CERT: cert, BENCH_TLS_KEY: key, BENCH_TLS_CA: ca } = process.env;
+  if (!cert || !key || !ca) throw new Error('BENCH_TLS_CERT, BENCH_TLS_KEY and BENCH_TLS_CA must be set for an mTLS variant');
+  // The handshake asks for a client certificate; meshAuth (or nothing, for the baseline) judges it.
+  return { cert, key, ca, requestCert: true, rejectUnauthorized: false };
+}
+
+/** meshAuth options for a variant: XFCC behind a sidecar, or the TLS client certificate. */
+export function meshAuthOptions(variant) {
+  if (variant === 'xfcc') return { mode: 'xfcc', requirePeer: true };
+  return { mode: 'tls', trustBundles: { 'cluster.local': process.env.BENCH_TLS_CA }, requirePeer: true };
+}

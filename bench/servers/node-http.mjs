@@ -1,0 +1,32 @@
+// node:http with no framework: bare, or with @meshauth/core's engine called in the handler.
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createMeshAuth, denialBody } from '@meshauth/core';
+import { meshAuthOptions, mtlsOptions, probe, variantArg } from '../lib/server-probe.mjs';
+
+const variant = variantArg(['bare', 'xfcc', 'mtls-bare', 'mtls']);
+
+function ok(res) {
+  res.setHeader('content-type', 'text/plain');
+  res.end('ok');
+}
+
+function deny(res, decision) {
+  res.statusCode = decision.status;
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(denialBody(decision)));
+}
+
+let listener = (_req, res) => ok(res);
+if (variant === 'xfcc' || variant === 'mtls') {
+  const engine = createMeshAuth(meshAuthOptions(variant));
+  const respond = (res, decision) => (decision.allowed ? ok(res) : deny(res, decision));
+  listener = (req, res) => {
+    const decision = engine.decide(req);
+    if (decision instanceof Promise) decision.then((d) => respond(res, d));
+    else respond(res, decision);
+  };
+}
+
+const server = variant.startsWith('mtls') ? createHttpsServer(mtlsOptions(), listener) : createHttpServer(listener);
+server.listen(0, '127.0.0.1', () => probe(server));
