@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
 import express5 from 'express';
 import express4 from 'express4';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import Koa from 'koa';
 import type { Decision, MeshAuthOptions } from '@meshauth/core';
 import { meshAuth as expressMeshAuth } from '@meshauth/express';
@@ -45,7 +45,8 @@ export async function startApp(framework: Framework, options: MeshAuthOptions, t
       return serve(app, tls);
     }
     case 'fastify': {
-      const app = tls ? Fastify({ https: tls }) : Fastify();
+      // One instance type for both: the routes and hooks do not depend on the transport.
+      const app = (tls ? Fastify({ https: tls }) : Fastify()) as unknown as FastifyInstance;
       await app.register(fastifyMeshAuth, options);
       app.get('/whoami', async (request) => whoami(request.peerPrincipal, request.meshAuth));
       await app.listen({ port: 0, host: '127.0.0.1' });
