@@ -16,13 +16,14 @@ export type Framework = (typeof FRAMEWORKS)[number];
 
 /** What every test app answers on GET /whoami: the identity and how it was found. */
 export interface WhoAmI {
+  path: string;
   peer: { id: string; principal: string; namespace?: string; serviceAccount?: string; source: string } | null;
   peerSource: Decision['peerSource'];
   xfccIgnored: string | null;
 }
 
-function whoami(peer: { toJSON(): WhoAmI['peer'] } | undefined, decision: Decision | undefined): WhoAmI {
-  return { peer: peer?.toJSON() ?? null, peerSource: decision?.peerSource ?? 'none', xfccIgnored: decision?.xfccIgnored ?? null };
+function whoami(path: string, peer: { toJSON(): WhoAmI['peer'] } | undefined, decision: Decision | undefined): WhoAmI {
+  return { path, peer: peer?.toJSON() ?? null, peerSource: decision?.peerSource ?? 'none', xfccIgnored: decision?.xfccIgnored ?? null };
 }
 
 function serve(listener: RequestListener, tls: ServerOptions | undefined): Promise<Listening> {
@@ -30,25 +31,27 @@ function serve(listener: RequestListener, tls: ServerOptions | undefined): Promi
 }
 
 /**
- * Starts the same little app on a framework: meshAuth in front of GET /whoami. Over https when
- * `tls` server options are given.
+ * Starts the same little app on a framework: meshAuth in front of `routes` (any method), each
+ * answering with the identity it saw. Over https when `tls` server options are given.
  */
-export async function startApp(framework: Framework, options: MeshAuthOptions, tls?: ServerOptions): Promise<Listening> {
+export async function startApp(framework: Framework, options: MeshAuthOptions, tls?: ServerOptions, routes: readonly string[] = ['/whoami']): Promise<Listening> {
   switch (framework) {
     case 'express4':
     case 'express5': {
       const app = framework === 'express4' ? express4() : express5();
       app.use(expressMeshAuth(options));
-      app.get('/whoami', (req, res) => {
-        res.json(whoami(req.peerPrincipal, req.meshAuth));
-      });
+      for (const route of routes) {
+        app.all(route, (req, res) => {
+          res.json(whoami(req.path, req.peerPrincipal, req.meshAuth));
+        });
+      }
       return serve(app, tls);
     }
     case 'fastify': {
       // One instance type for both: the routes and hooks do not depend on the transport.
       const app = (tls ? Fastify({ https: tls }) : Fastify()) as unknown as FastifyInstance;
       await app.register(fastifyMeshAuth, options);
-      app.get('/whoami', async (request) => whoami(request.peerPrincipal, request.meshAuth));
+      for (const route of routes) app.all(route, async (request) => whoami(request.url.split('?')[0] ?? '', request.peerPrincipal, request.meshAuth));
       await app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = app.server.address() as AddressInfo;
       return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, port, close: () => app.close() };
@@ -57,7 +60,7 @@ export async function startApp(framework: Framework, options: MeshAuthOptions, t
       const app = new Koa();
       app.use(koaMeshAuth(options));
       app.use((ctx) => {
-        if (ctx.path === '/whoami') ctx.body = whoami(ctx.state.peerPrincipal, ctx.state.meshAuth);
+        ctx.body = whoami(ctx.path, ctx.state.peerPrincipal, ctx.state.meshAuth);
       });
       return serve(app.callback(), tls);
     }
