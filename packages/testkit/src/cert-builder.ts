@@ -9,7 +9,14 @@ import {
 } from '@peculiar/asn1-x509';
 import { signatureScheme } from './keys.js';
 
-/** keyUsage bits by name (RFC 5280 §4.2.1.3). */
+/**
+ * keyUsage bits by name (RFC 5280 §4.2.1.3).
+ *
+ * @example
+ * ```ts
+ * ca.issueSvid({ keyUsage: ['digitalSignature', 'keyCertSign'] }); // a leaf that may sign certificates: invalid
+ * ```
+ */
 export type KeyUsageName =
   | 'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'dataEncipherment' | 'keyAgreement'
   | 'keyCertSign' | 'cRLSign' | 'encipherOnly' | 'decipherOnly';
@@ -19,7 +26,15 @@ const KEY_USAGE_BITS: Readonly<Record<KeyUsageName, number>> = {
   keyCertSign: 5, cRLSign: 6, encipherOnly: 7, decipherOnly: 8,
 };
 
-/** An extKeyUsage purpose: a well-known name or a dotted OID. */
+/**
+ * An extKeyUsage purpose: a well-known name or a dotted OID.
+ *
+ * @example
+ * ```ts
+ * ca.issueSvid({ extKeyUsage: ['serverAuth'] }); // no clientAuth: refused as a client certificate
+ * ca.issueSvid({ extKeyUsage: ['clientAuth', '1.3.6.1.4.1.11129.2.1.21'] });
+ * ```
+ */
 export type ExtKeyUsageName = 'serverAuth' | 'clientAuth' | 'codeSigning' | 'emailProtection' | 'any' | (string & {});
 
 const EKU_OIDS: Readonly<Record<string, string>> = {
@@ -30,7 +45,15 @@ const EKU_OIDS: Readonly<Record<string, string>> = {
   any: '2.5.29.37.0',
 };
 
-/** An extension written as given: for deliberately odd certificates (an unknown critical extension...). */
+/**
+ * An extension written as given: for deliberately odd certificates (an unknown critical extension...).
+ *
+ * @example
+ * ```ts
+ * const unknownCritical: RawExtension = { oid: '1.3.6.1.4.1.55555.1', critical: true, value: new Uint8Array([0x05, 0x00]) };
+ * ca.issueSvid({ extensions: [unknownCritical] });
+ * ```
+ */
 export interface RawExtension {
   /** Dotted OID. */
   readonly oid: string;
@@ -39,7 +62,14 @@ export interface RawExtension {
   readonly value: Uint8Array;
 }
 
-/** Who signs a certificate. Without `cert` the certificate is self-signed by `privateKey`. */
+/**
+ * Who signs a certificate. Without `cert` the certificate is self-signed by `privateKey`.
+ *
+ * @example
+ * ```ts
+ * const signer: CertificateSigner = { privateKey: ca.privateKey, cert: ca.cert };
+ * ```
+ */
 export interface CertificateSigner {
   readonly privateKey: KeyObject;
   readonly cert?: X509Certificate;
@@ -48,6 +78,16 @@ export interface CertificateSigner {
 /**
  * Everything {@link buildCertificate} writes. Nothing is checked: the point is to be able to make
  * wrong certificates on purpose.
+ *
+ * @example
+ * ```ts
+ * const spec: CertificateSpec = {
+ *   publicKey, signer: { privateKey: ca.privateKey, cert: ca.cert },
+ *   notBefore: new Date(), notAfter: new Date(Date.now() + 3600_000),
+ *   basicConstraints: { cA: false }, keyUsage: ['digitalSignature'], extKeyUsage: ['clientAuth'],
+ *   uris: ['spiffe://example.org/api'],
+ * };
+ * ```
  */
 export interface CertificateSpec {
   /** The subject's public key. */

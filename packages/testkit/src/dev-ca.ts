@@ -7,7 +7,14 @@ import { type Svid, type SvidOptions, issueSvidFrom } from './svid.js';
 const HOUR = 3600_000;
 const YEAR = 365 * 24 * HOUR;
 
-/** Options of {@link createDevCa}. Everything but `trustDomain` has a sensible default. */
+/**
+ * Options of {@link createDevCa}. Everything but `trustDomain` has a sensible default.
+ *
+ * @example
+ * ```ts
+ * const expiredRoot = createDevCa({ trustDomain: 'old.test', notBefore: new Date(0), notAfter: new Date(1000) });
+ * ```
+ */
 export interface DevCaOptions {
   /** The trust domain this CA issues for, e.g. `cluster.local`. Not validated, so broken ones can be made. */
   trustDomain: string;
@@ -33,7 +40,14 @@ export interface DevCaOptions {
   extensions?: readonly RawExtension[];
 }
 
-/** Options of {@link DevCa.createIntermediate}: as {@link DevCaOptions}, with the trust domain defaulting to the parent's. */
+/**
+ * Options of {@link DevCa.createIntermediate}: as {@link DevCaOptions}, with the trust domain defaulting to the parent's.
+ *
+ * @example
+ * ```ts
+ * const notACa = root.createIntermediate({ isCa: false }); // its SVIDs fail with 'intermediate-not-ca'
+ * ```
+ */
 export type IntermediateOptions = Partial<DevCaOptions>;
 
 let construct: (options: DevCaOptions, kind: string, parent: DevCa | undefined) => DevCa;

@@ -1,10 +1,24 @@
 import { type KeyObject, generateKeyPairSync } from 'node:crypto';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 
-/** Key types the dev CA can mint. `P-256` is the default: key generation takes well under a millisecond. */
+/**
+ * Key types the dev CA can mint. `P-256` is the default: key generation takes well under a millisecond.
+ *
+ * @example
+ * ```ts
+ * const ca = createDevCa({ trustDomain: 'example.org', keyAlgorithm: 'RSA-2048' });
+ * ```
+ */
 export type KeyAlgorithm = 'P-256' | 'P-384' | 'Ed25519' | 'RSA-2048';
 
-/** A generated key pair. */
+/**
+ * A generated key pair.
+ *
+ * @example
+ * ```ts
+ * const { privateKey }: KeyPair = generateKeyPair('Ed25519');
+ * ```
+ */
 export interface KeyPair {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;

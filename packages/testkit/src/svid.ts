@@ -10,6 +10,15 @@ const DAY = 24 * 60 * MINUTE;
 /**
  * Options of {@link DevCa.issueSvid}. The defaults give a valid SVID; each option can break one
  * rule of X509-SVID.md on purpose.
+ *
+ * @example
+ * ```ts
+ * ca.issueSvid({ path: '/ns/shop/sa/frontend', dnsNames: ['frontend.shop.svc'] });
+ * ca.issueSvid({ uris: [] });            // no URI SAN
+ * ca.issueSvid({ isCa: true });          // a CA posing as a leaf
+ * ca.issueSvid({ keyUsage: null });      // no keyUsage extension
+ * ca.issueSvid({ signer: otherTrustDomainCa }); // chains to the wrong trust domain
+ * ```
  */
 export interface SvidOptions {
   /** The full SPIFFE ID. Default `spiffe://<trustDomain><path>`. */

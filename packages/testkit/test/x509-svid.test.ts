@@ -75,6 +75,18 @@ describe('verifyX509Svid accepts', () => {
     expect(verifyX509Svid(svid.chain, TrustBundleSet.from(bundle(ca))).toString()).toBe(svid.id);
   });
 
+  it('validity windows to the second, inclusive at both ends, in UTCTime and GeneralizedTime', () => {
+    const notBefore = new Date('2049-12-31T23:00:00Z');
+    const notAfter = new Date('2050-01-01T01:00:00Z'); // GeneralizedTime from 2050 on (RFC 5280 §4.1.2.5)
+    const ca = createDevCa({ trustDomain: 't.test', notBefore: new Date('2049-01-01T00:00:00Z'), notAfter: new Date('2051-01-01T00:00:00Z') });
+    const set = TrustBundleSet.from(bundle(ca));
+    const chain = ca.issueSvid({ notBefore, notAfter }).chain;
+    expect(reasonOf(chain, set, notBefore)).toBe('accepted');
+    expect(reasonOf(chain, set, notAfter)).toBe('accepted');
+    expect(reasonOf(chain, set, new Date(notBefore.getTime() - 1000))).toBe('not-yet-valid');
+    expect(reasonOf(chain, set, new Date(notAfter.getTime() + 1000))).toBe('expired');
+  });
+
   it('a certificate outside today’s window when `now` falls inside it', () => {
     const later = new Date(Date.now() + 30 * 24 * HOUR);
     const svid = a.issueSvid({ notBefore: new Date(later.getTime() - HOUR), notAfter: new Date(later.getTime() + HOUR) });

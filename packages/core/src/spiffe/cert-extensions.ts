@@ -1,13 +1,16 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
-  BasicConstraints, Certificate, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName,
+  BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName,
   id_ce_authorityKeyIdentifier, id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage,
   id_ce_subjectAltName, id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
+import {
+  DerError, TAG_BOOLEAN, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE, decodeOid, decodeTime, expectTlv, readTlv,
+} from './der.js';
 
 /**
- * What verification needs to know about a certificate, read from its DER with @peculiar/asn1-x509.
- * Node's `X509Certificate` cannot supply it: it exposes no keyUsage bits, its `ca` is OpenSSL's
+ * What verification needs to know about a certificate, read from its DER. Node's
+ * `X509Certificate` cannot supply it: it exposes no keyUsage bits, its `ca` is OpenSSL's
  * `X509_check_ca` (false for cA:TRUE without keyCertSign) and `subjectAltName` is a display string
  * that JSON-quotes unusual values (identity-and-xfcc.md §5.1).
  * @internal
@@ -59,7 +62,7 @@ const NAMES: Readonly<Record<string, string>> = {
   '2.5.29.54': 'inhibitAnyPolicy',
 };
 
-/** A readable name for an extension OID in error messages. */
+/** A readable name for an extension OID in error messages. @internal */
 export function extensionName(oid: string): string {
   const name = NAMES[oid];
   return name === undefined ? oid : `${name} (${oid})`;
@@ -71,15 +74,52 @@ function bit(bytes: Uint8Array, n: number): boolean {
   return byte !== undefined && ((byte >> (7 - (n & 7))) & 1) === 1;
 }
 
+interface Skeleton {
+  readonly notBefore: number;
+  readonly notAfter: number;
+  /** Start and end of the content of the `extensions` SEQUENCE, if any. */
+  readonly extensions: { readonly start: number; readonly end: number } | undefined;
+}
+
+/** Walks Certificate → TBSCertificate to the validity and the extensions (RFC 5280 §4.1). */
+function walk(der: Uint8Array): Skeleton {
+  const cert = expectTlv(der, 0, der.length, TAG_SEQUENCE, 'Certificate');
+  if (cert.end !== der.length) throw new DerError('trailing bytes after the certificate');
+  const tbs = expectTlv(der, cert.start, cert.end, TAG_SEQUENCE, 'TBSCertificate');
+  let el = readTlv(der, tbs.start, tbs.end);
+  if (el.tag === 0xa0) el = readTlv(der, el.end, tbs.end); // [0] EXPLICIT version
+  if (el.tag !== TAG_INTEGER) throw new DerError('expected serialNumber');
+  const signature = expectTlv(der, el.end, tbs.end, TAG_SEQUENCE, 'signature');
+  const issuer = expectTlv(der, signature.end, tbs.end, TAG_SEQUENCE, 'issuer');
+  const validity = expectTlv(der, issuer.end, tbs.end, TAG_SEQUENCE, 'validity');
+  const notBefore = readTlv(der, validity.start, validity.end);
+  const notAfter = readTlv(der, notBefore.end, validity.end);
+  const subject = expectTlv(der, validity.end, tbs.end, TAG_SEQUENCE, 'subject');
+  let pos = expectTlv(der, subject.end, tbs.end, TAG_SEQUENCE, 'subjectPublicKeyInfo').end;
+  let extensions: Skeleton['extensions'];
+  while (pos < tbs.end) {
+    el = readTlv(der, pos, tbs.end);
+    // [1] issuerUniqueID and [2] subjectUniqueID are skipped; [3] wraps the Extensions SEQUENCE.
+    if (el.tag === 0xa3) {
+      const seq = expectTlv(der, el.start, el.end, TAG_SEQUENCE, 'Extensions');
+      extensions = { start: seq.start, end: seq.end };
+    }
+    pos = el.end;
+  }
+  return { notBefore: decodeTime(der, notBefore), notAfter: decodeTime(der, notAfter), extensions };
+}
+
 /**
- * Parses the parts of a DER certificate that SVID verification relies on.
+ * Reads the parts of a DER certificate that SVID verification relies on: the validity window
+ * and the basicConstraints, keyUsage, extKeyUsage and subjectAltName extensions, whose values
+ * are decoded with @peculiar/asn1-x509.
  *
  * @throws {Error} when the DER or one of the extensions it reads does not parse, or an extension
  *   appears twice (RFC 5280 §4.2: "a certificate MUST NOT include more than one instance").
  * @internal
  */
 export function readCertificateProfile(der: Uint8Array): CertificateProfile {
-  const tbs = AsnConvert.parse(der, Certificate).tbsCertificate;
+  const skeleton = walk(der);
   let uris: string[] = [];
   let isCa = false;
   let pathLenConstraint: number | undefined;
@@ -89,11 +129,21 @@ export function readCertificateProfile(der: Uint8Array): CertificateProfile {
   const unhandledCritical: string[] = [];
   const seen = new Set<string>();
 
-  for (const ext of tbs.extensions ?? []) {
-    const oid = ext.extnID;
-    if (seen.has(oid)) throw new Error(`extension ${extensionName(oid)} appears more than once`);
+  for (let pos = skeleton.extensions?.start ?? 0, end = skeleton.extensions?.end ?? 0; pos < end; ) {
+    const ext = expectTlv(der, pos, end, TAG_SEQUENCE, 'Extension');
+    pos = ext.end;
+    const oidTlv = expectTlv(der, ext.start, ext.end, TAG_OID, 'extnID');
+    const oid = decodeOid(der, oidTlv);
+    let next = readTlv(der, oidTlv.end, ext.end);
+    let critical = false;
+    if (next.tag === TAG_BOOLEAN) {
+      critical = next.end - next.start === 1 && der[next.start] !== 0;
+      next = readTlv(der, next.end, ext.end);
+    }
+    if (next.tag !== TAG_OCTET_STRING || next.end !== ext.end) throw new DerError('expected extnValue');
+    if (seen.has(oid)) throw new DerError(`extension ${extensionName(oid)} appears more than once`);
     seen.add(oid);
-    const value = ext.extnValue.buffer;
+    const value = der.subarray(next.start, next.end);
     switch (oid) {
       case id_ce_subjectAltName:
         uris = [];
@@ -110,26 +160,16 @@ export function readCertificateProfile(der: Uint8Array): CertificateProfile {
       case id_ce_keyUsage: {
         const bits = new Uint8Array(AsnConvert.parse(value, KeyUsage).value);
         keyUsage = { digitalSignature: bit(bits, 0), keyCertSign: bit(bits, 5), cRLSign: bit(bits, 6) };
-        keyUsageCritical = ext.critical;
+        keyUsageCritical = critical;
         break;
       }
       case id_ce_extKeyUsage:
         extKeyUsage = [...AsnConvert.parse(value, ExtendedKeyUsage)];
         break;
       default:
-        if (ext.critical && !HANDLED.has(oid)) unhandledCritical.push(oid);
+        if (critical && !HANDLED.has(oid)) unhandledCritical.push(oid);
     }
   }
 
-  return {
-    uris,
-    isCa,
-    pathLenConstraint,
-    keyUsage,
-    keyUsageCritical,
-    extKeyUsage,
-    unhandledCritical,
-    notBefore: tbs.validity.notBefore.getTime().getTime(),
-    notAfter: tbs.validity.notAfter.getTime().getTime(),
-  };
+  return { uris, isCa, pathLenConstraint, keyUsage, keyUsageCritical, extKeyUsage, unhandledCritical, notBefore: skeleton.notBefore, notAfter: skeleton.notAfter };
 }

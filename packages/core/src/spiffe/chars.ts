@@ -1,4 +1,5 @@
 /**
+ * @internal
  * Character classes of SPIFFE IDs, as char-code lookups so parsing never needs a regex.
  *
  * Trust domain: `[a-z0-9._-]`; path segment: `[a-zA-Z0-9._-]`

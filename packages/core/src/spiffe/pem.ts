@@ -1,10 +1,10 @@
-/** One `-----BEGIN <label>-----` block of a PEM text, decoded. */
+/** One `-----BEGIN <label>-----` block of a PEM text, decoded. @internal */
 export interface PemBlock {
   readonly label: string;
   readonly der: Buffer;
 }
 
-/** Why a text could not be read as PEM. */
+/** Why a text could not be read as PEM. @internal */
 export class PemSyntaxError extends Error {}
 
 const BEGIN = '-----BEGIN ';

@@ -4,6 +4,13 @@ import { MeshAuthError } from '../errors.js';
  * Which SPIFFE ID rule an input broke (spiffe/standards/SPIFFE-ID.md §2; go-spiffe spiffeid/errors.go
  * has the same rules, with `port`, `userinfo`, `query`, `fragment`, `percent-encoding` and `non-ascii`
  * split out of its "bad character" errors so logs say what was actually wrong).
+ *
+ * @example
+ * ```ts
+ * function describe(reason: SpiffeIdErrorReason): string {
+ *   return reason === 'dot-segment' ? 'path traversal attempt' : `invalid ID (${reason})`;
+ * }
+ * ```
  */
 export type SpiffeIdErrorReason =
   | 'empty'
@@ -23,7 +30,14 @@ export type SpiffeIdErrorReason =
   | 'trailing-slash'
   | 'bad-path-char';
 
-/** Which rule a bare trust domain name broke (SPIFFE-ID.md §2.1). */
+/**
+ * Which rule a bare trust domain name broke (SPIFFE-ID.md §2.1).
+ *
+ * @example
+ * ```ts
+ * const reason: TrustDomainErrorReason = 'spiffe-id'; // "spiffe://example.org" given where "example.org" was expected
+ * ```
+ */
 export type TrustDomainErrorReason =
   | 'empty'
   | 'trust-domain-too-long'

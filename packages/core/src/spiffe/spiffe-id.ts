@@ -6,6 +6,7 @@ import { SpiffeIdError, type SpiffeIdErrorReason } from './spiffe-id-error.js';
 import { TrustDomain, trustDomainCharReason, trustDomainFromValidatedName } from './trust-domain.js';
 
 const SCHEME_LENGTH = SCHEME_PREFIX.length;
+const NO_SEGMENTS: readonly string[] = Object.freeze([]);
 
 function pathCharReason(c: number): SpiffeIdErrorReason {
   if (c === QUESTION) return 'query';
@@ -100,7 +101,7 @@ export class SpiffeId {
     if (tdLength === 0) throw new SpiffeIdError('missing-trust-domain');
     if (tdLength > MAX_TRUST_DOMAIN_LENGTH) throw new SpiffeIdError('trust-domain-too-long');
     const trustDomain = trustDomainFromValidatedName(id.slice(SCHEME_LENGTH, i));
-    if (i === len) return new SpiffeId(trustDomain, '', Object.freeze([]), id);
+    if (i === len) return new SpiffeId(trustDomain, '', NO_SEGMENTS, id);
 
     // Path: `i` is at a '/'. Each iteration ends a segment at the next '/' or at the end.
     const pathStart = i;

@@ -9,6 +9,11 @@ import { MeshAuthError } from '../errors.js';
  * `intermediate-not-ca`, `intermediate-cannot-sign`, `path-length-exceeded`. Any certificate:
  * `expired`, `not-yet-valid`, `unhandled-critical-extension`, `malformed-certificate`. Input:
  * `no-certificate`, `chain-too-long`.
+ *
+ * @example
+ * ```ts
+ * const clientFault = (reason: SvidErrorReason) => reason !== 'unknown-trust-domain';
+ * ```
  */
 export type SvidErrorReason =
   | 'no-certificate'

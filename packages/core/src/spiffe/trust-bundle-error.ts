@@ -1,6 +1,13 @@
 import { MeshAuthError } from '../errors.js';
 
-/** What is wrong with a trust bundle entry. */
+/**
+ * What is wrong with a trust bundle entry.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof TrustBundleError && err.reason === 'unreadable-file') process.exitCode = 78; // EX_CONFIG
+ * ```
+ */
 export type TrustBundleErrorReason =
   | 'invalid-trust-domain'
   | 'invalid-source'

@@ -8,10 +8,22 @@ import { TrustDomain } from './trust-domain.js';
 /**
  * Where a trust domain's root certificates come from: PEM text with one or more `CERTIFICATE`
  * blocks, the same as bytes, or `{ file }` naming a PEM file. A string is always PEM, never a path.
+ *
+ * @example
+ * ```ts
+ * const sources: TrustBundleSource[] = [rootPem, fs.readFileSync('next-root.pem'), { file: '/etc/certs/root-cert.pem' }];
+ * ```
  */
 export type TrustBundleSource = string | Buffer | { file: string };
 
-/** Roots per trust domain name, or an already built set. */
+/**
+ * Roots per trust domain name, or an already built set.
+ *
+ * @example
+ * ```ts
+ * const input: TrustBundleInput = { 'cluster.local': { file: '/etc/certs/root-cert.pem' }, 'partner.example': [pemA, pemB] };
+ * ```
+ */
 export type TrustBundleInput =
   | TrustBundleSet
   | Readonly<Record<string, TrustBundleSource | readonly TrustBundleSource[]>>;

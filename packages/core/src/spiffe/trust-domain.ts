@@ -1,7 +1,7 @@
 import { AT, COLON, MAX_TRUST_DOMAIN_LENGTH, PERCENT, SCHEME_PREFIX, describeChar, isTrustDomainChar } from './chars.js';
 import { TrustDomainError } from './spiffe-id-error.js';
 
-/** Reasons a single character of a trust domain can be wrong; shared by both parsers. */
+/** Reasons a single character of a trust domain can be wrong; shared by both parsers. @internal */
 export type TrustDomainCharReason = 'port' | 'userinfo' | 'percent-encoding' | 'non-ascii' | 'bad-trust-domain-char';
 
 /**

@@ -9,13 +9,32 @@ import { type TrustBundleSet, trustAnchors } from './trust-bundle.js';
 /**
  * Longest chain accepted. Mesh peers present one to three certificates; the bound keeps the
  * path search small whatever a peer sends (Go's crypto/x509 bounds it by signature checks instead).
+ *
+ * @example
+ * ```ts
+ * if (chain.length > MAX_SVID_CHAIN_LENGTH) socket.destroy();
+ * ```
  */
 export const MAX_SVID_CHAIN_LENGTH = 10;
 
-/** A certificate chain, leaf first: DER bytes or Node certificates. */
+/**
+ * A certificate chain, leaf first: DER bytes (not PEM) or Node certificates.
+ *
+ * @example
+ * ```ts
+ * const chain: X509SvidChain = [leafDer, intermediateDer];
+ * ```
+ */
 export type X509SvidChain = readonly (Buffer | Uint8Array | X509Certificate)[];
 
-/** Options of {@link verifyX509Svid}. */
+/**
+ * Options of {@link verifyX509Svid}.
+ *
+ * @example
+ * ```ts
+ * verifyX509Svid(chain, bundles, { now: new Date('2030-01-01T00:00:00Z') });
+ * ```
+ */
 export interface VerifyX509SvidOptions {
   /** The time to check validity windows against. Default: the current time. */
   now?: Date;
