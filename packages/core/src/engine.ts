@@ -4,6 +4,7 @@ import type { Decision } from './decision.js';
 import { identityDecision, internalErrorDecision } from './identity-decision.js';
 import { resolveOptions, type MeshAuthOptions, type ResolvedOptions } from './options.js';
 import { connectionFacts, resolvePeer, type ConnectionFacts } from './peer/resolve-peer.js';
+import type { VerifiedChains } from './peer/tls-peer.js';
 import { policySnapshot, type PoliciesOption } from './policy-setup.js';
 import { explainPolicies, type AuthzExplanation } from './policy/explain.js';
 import type { PolicySnapshot } from './policy/snapshot.js';
@@ -73,6 +74,7 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
   const resolved = resolveOptions(options);
   const connections = new WeakMap<Socket, ConnectionState>();
   const respond = denialResponses(resolved.accessDeniedBody);
+  const verified: VerifiedChains = new Map();
   const { onDecision, numTrustedProxies } = resolved;
   let snapshot = resolved.policies;
 
@@ -92,7 +94,7 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
     if (state.identity !== undefined && state.header === header && (state.validUntil === Infinity || Date.now() <= state.validUntil)) {
       return state.identity;
     }
-    const resolution = resolvePeer(request.socket, state.facts, header, resolved, Date.now());
+    const resolution = resolvePeer(request.socket, state.facts, header, resolved, verified, Date.now());
     const decision = identityDecision(resolution, resolved, respond);
     state.header = header;
     state.identity = decision;

@@ -19,7 +19,7 @@ function denied(resolution: PeerResolution, status: number, code: DecisionCode, 
  *
  * @example
  * ```ts
- * const decision = identityDecision(resolvePeer(socket, facts, header, options, Date.now()), options, respond);
+ * const decision = identityDecision(resolvePeer(socket, facts, header, options, verified, Date.now()), options, respond);
  * ```
  */
 export function identityDecision(resolution: PeerResolution, options: ResolvedOptions, respond: RespondWith): Decision {

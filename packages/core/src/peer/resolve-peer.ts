@@ -4,7 +4,7 @@ import type { XfccIgnoredReason } from '../decision.js';
 import type { ResolvedOptions } from '../options.js';
 import type { PeerSource } from './peer-identity.js';
 import { NO_PEER, type PeerOutcome } from './peer-outcome.js';
-import { tlsPeerIdentity, type TlsPeerResult } from './tls-peer.js';
+import { tlsPeerIdentity, type TlsPeerResult, type VerifiedChains } from './tls-peer.js';
 import { xfccPeerIdentity } from './xfcc-peer.js';
 
 /** Facts about one connection that do not change between its requests. */
@@ -39,7 +39,7 @@ export function connectionFacts(socket: Socket, options: ResolvedOptions): Conne
  *
  * @example
  * ```ts
- * const resolution = resolvePeer(req.socket, facts, req.headers['x-forwarded-client-cert'], options, Date.now());
+ * const resolution = resolvePeer(req.socket, facts, req.headers['x-forwarded-client-cert'], options, new Map(), Date.now());
  * ```
  */
 export function resolvePeer(
@@ -47,11 +47,12 @@ export function resolvePeer(
   facts: ConnectionFacts,
   xfcc: string | undefined,
   options: ResolvedOptions,
+  verified: VerifiedChains,
   now: number,
 ): PeerResolution {
   if (facts.encrypted && options.mode !== 'xfcc') {
     if (facts.tls === undefined || now > facts.tls.recheckAfter) {
-      facts.tls = tlsPeerIdentity(socket as TLSSocket, options.bundles, now);
+      facts.tls = tlsPeerIdentity(socket as TLSSocket, options.bundles, verified, now);
     }
     const { outcome, recheckAfter } = facts.tls;
     if (outcome !== NO_PEER) {

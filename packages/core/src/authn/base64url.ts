@@ -1,0 +1,26 @@
+/**
+ * Strict base64url for JWT segments. Node's `Buffer.from(s, 'base64url')` is lenient (it also
+ * takes `+` and `/` and skips characters it does not know), so the alphabet is checked first.
+ * jwt_verify_lib decodes with `absl::WebSafeBase64Unescape`: the URL-safe alphabet only, with
+ * optional `=` padding (reference request-authentication.md §4.1, §11.10).
+ */
+
+const ALPHABET = /^[A-Za-z0-9_-]*={0,2}$/;
+
+/**
+ * Decodes one segment, or returns `undefined` when it is not strict base64url.
+ *
+ * @example
+ * ```ts
+ * decodeBase64Url('eyJhbGciOiJSUzI1NiJ9')?.toString(); // '{"alg":"RS256"}'
+ * decodeBase64Url('ab+/');                              // undefined
+ * ```
+ */
+export function decodeBase64Url(segment: string): Buffer | undefined {
+  if (!ALPHABET.test(segment)) return undefined;
+  const pad = segment.endsWith('==') ? 2 : segment.endsWith('=') ? 1 : 0;
+  if (pad > 0 && segment.length % 4 !== 0) return undefined;
+  // One leftover character carries fewer than 8 bits: no byte can end there.
+  if ((segment.length - pad) % 4 === 1) return undefined;
+  return Buffer.from(pad > 0 ? segment.slice(0, -pad) : segment, 'base64url');
+}

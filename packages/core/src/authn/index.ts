@@ -1,0 +1,11 @@
+export { createRequestAuthenticator, type RequestAuthenticator } from './authenticator.js';
+export type { AuthnFailure, AuthnPass, AuthnRequest, AuthnResult, HeaderMutations, VerifiedJwt } from './result.js';
+export { applyAuthnMutations } from './apply-mutations.js';
+export { reasonMessage, reasonStatus, type AuthnReason } from './reasons.js';
+export type { JwksOptions, RequestAuthenticatorOptions, TokenCacheOptions } from './options.js';
+export type { JwksSourceStatus } from './jwks-source.js';
+export { JwksFetchError, RequestAuthnConfigError, type JwksFetchFailure } from './errors.js';
+export type { AuthnTargetRef, ClaimToHeader, JwtHeaderLocation, JwtRule, RequestAuthentication, RequestAuthenticationOrigin } from './model.js';
+export { parseRequestAuthentication, type ParseRequestAuthnOptions, type ParseRequestAuthnResult } from './parse-request-authn.js';
+export { formatAuthnIssue, type AuthnIssue } from './issues.js';
+export { jwtRulesForWorkload, requestAuthnScopeMismatch, type AuthnWorkload } from './scope.js';
