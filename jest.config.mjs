@@ -7,7 +7,7 @@ const project = (name, roots) => ({
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
-    '^@meshauth/(core|express|fastify|koa|testkit)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@meshauth/(core|express|fastify|koa|testkit|cli)$': '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   rootDir: import.meta.dirname,
@@ -16,7 +16,7 @@ const project = (name, roots) => ({
 });
 export default {
   projects: [
-    ...['core', 'express', 'fastify', 'koa', 'testkit'].map((p) => project(p, [`<rootDir>/packages/${p}/test`])),
+    ...['core', 'express', 'fastify', 'koa', 'testkit', 'cli'].map((p) => project(p, [`<rootDir>/packages/${p}/test`])),
     project('e2e', ['<rootDir>/test']),
   ],
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],

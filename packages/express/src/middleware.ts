@@ -1,5 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createMeshAuth, type Decision, type MeshAuthOptions } from '@meshauth/core';
+import { createMeshAuth, type Decision, type MeshAuth, type MeshAuthOptions } from '@meshauth/core';
+
+/** The middleware, with the engine behind it for `explain()` and `updatePolicies()`. */
+export type MeshAuthMiddleware = RequestHandler & { readonly engine: MeshAuth };
 
 function apply(decision: Decision, req: Request, res: Response, next: NextFunction): void {
   req.meshAuth = decision;
@@ -27,11 +30,12 @@ function apply(decision: Decision, req: Request, res: Response, next: NextFuncti
  * app.get('/whoami', (req, res) => res.json({ caller: req.peerPrincipal?.id }));
  * ```
  */
-export function meshAuth(options: MeshAuthOptions = {}): RequestHandler {
+export function meshAuth(options: MeshAuthOptions = {}): MeshAuthMiddleware {
   const engine = createMeshAuth(options);
-  return function meshAuthMiddleware(req, res, next) {
+  const middleware: RequestHandler = function meshAuthMiddleware(req, res, next) {
     const result = engine.decide(req);
     if (result instanceof Promise) result.then((decision) => apply(decision, req, res, next), next);
     else apply(result, req, res, next);
   };
+  return Object.assign(middleware, { engine });
 }

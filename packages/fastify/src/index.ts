@@ -1,7 +1,11 @@
-import type { Decision, PeerIdentity } from '@meshauth/core';
+import type { Decision, MeshAuth, PeerIdentity } from '@meshauth/core';
 import { meshAuth } from './plugin.js';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The engine behind the plugin, for `explain()` and `updatePolicies()`. */
+    meshAuthEngine: MeshAuth;
+  }
   interface FastifyRequest {
     /** The verified caller, or `undefined` when the request carried no peer identity. */
     peerPrincipal: PeerIdentity | undefined;
@@ -12,4 +16,4 @@ declare module 'fastify' {
 
 export { meshAuth };
 export default meshAuth;
-export type { Decision, DecisionCode, MeshAuthOptions, PeerIdentity } from '@meshauth/core';
+export type { Decision, DecisionCode, MeshAuth, MeshAuthOptions, PeerIdentity } from '@meshauth/core';

@@ -34,6 +34,7 @@ const plugin: FastifyPluginCallback<MeshAuthOptions> = (fastify, options, plugin
   // Declared up front so every request object keeps one shape.
   fastify.decorateRequest('peerPrincipal', undefined);
   fastify.decorateRequest('meshAuth', undefined);
+  fastify.decorate('meshAuthEngine', engine);
   fastify.addHook('onRequest', (request, reply, done) => {
     const result = engine.decide(request.raw);
     if (result instanceof Promise) result.then((decision) => apply(decision, request, reply, done), done);

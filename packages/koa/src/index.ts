@@ -13,5 +13,5 @@ declare module 'koa' {
   }
 }
 
-export { meshAuth } from './middleware.js';
-export type { Decision, DecisionCode, MeshAuthOptions, PeerIdentity } from '@meshauth/core';
+export { meshAuth, type MeshAuthMiddleware } from './middleware.js';
+export type { Decision, DecisionCode, MeshAuth, MeshAuthOptions, PeerIdentity } from '@meshauth/core';

@@ -1,5 +1,8 @@
 import type { Middleware, ParameterizedContext } from 'koa';
-import { createMeshAuth, type Decision, type MeshAuthOptions } from '@meshauth/core';
+import { createMeshAuth, type Decision, type MeshAuth, type MeshAuthOptions } from '@meshauth/core';
+
+/** The middleware, with the engine behind it for `explain()` and `updatePolicies()`. */
+export type MeshAuthMiddleware = Middleware & { readonly engine: MeshAuth };
 
 type Next = () => Promise<unknown>;
 
@@ -32,11 +35,12 @@ function apply(decision: Decision, ctx: ParameterizedContext, next: Next): Promi
  * app.use((ctx) => { ctx.body = { caller: ctx.state.peerPrincipal?.id }; });
  * ```
  */
-export function meshAuth(options: MeshAuthOptions = {}): Middleware {
+export function meshAuth(options: MeshAuthOptions = {}): MeshAuthMiddleware {
   const engine = createMeshAuth(options);
-  return function meshAuthMiddleware(ctx, next) {
+  const middleware: Middleware = function meshAuthMiddleware(ctx, next) {
     const result = engine.decide(ctx.req);
     if (result instanceof Promise) return result.then((decision) => apply(decision, ctx, next));
     return apply(result, ctx, next);
   };
+  return Object.assign(middleware, { engine });
 }
