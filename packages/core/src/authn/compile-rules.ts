@@ -1,6 +1,6 @@
 import { compileAudiences, type AudienceCheck } from './audiences.js';
 import { RequestAuthnConfigError } from './errors.js';
-import { IssueCollector } from './issues.js';
+import { IssueCollector } from '../manifest/issues.js';
 import { InlineJwksSource, type JwksSource } from './jwks-source.js';
 import { parseJwksText } from './key-store.js';
 import type { ClaimToHeader, JwtRule } from './model.js';

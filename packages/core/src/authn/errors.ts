@@ -1,5 +1,5 @@
 import { MeshAuthError } from '../errors.js';
-import { formatAuthnIssue, type AuthnIssue } from './issues.js';
+import { formatIssue, type ManifestIssue } from '../manifest/issues.js';
 
 /**
  * Rules handed to `createRequestAuthenticator` are invalid. Thrown at construction, never per
@@ -14,11 +14,11 @@ import { formatAuthnIssue, type AuthnIssue } from './issues.js';
  */
 export class RequestAuthnConfigError extends MeshAuthError {
   readonly code = 'ERR_REQUEST_AUTHN_INVALID' as const;
-  readonly issues: readonly AuthnIssue[];
+  readonly issues: readonly ManifestIssue[];
 
-  constructor(issues: readonly AuthnIssue[], options?: { cause?: unknown }) {
+  constructor(issues: readonly ManifestIssue[], options?: { cause?: unknown }) {
     const head = `${issues.length} problem${issues.length === 1 ? '' : 's'} in RequestAuthentication rules`;
-    super([head, ...issues.map((i) => `  - ${formatAuthnIssue(i)}`)].join('\n'), options);
+    super([head, ...issues.map((i) => `  - ${formatIssue(i)}`)].join('\n'), options);
     this.issues = Object.freeze([...issues]);
   }
 }

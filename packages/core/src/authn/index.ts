@@ -7,5 +7,5 @@ export type { JwksSourceStatus } from './jwks-source.js';
 export { JwksFetchError, RequestAuthnConfigError, type JwksFetchFailure } from './errors.js';
 export type { AuthnTargetRef, ClaimToHeader, JwtHeaderLocation, JwtRule, RequestAuthentication, RequestAuthenticationOrigin } from './model.js';
 export { parseRequestAuthentication, type ParseRequestAuthnOptions, type ParseRequestAuthnResult } from './parse-request-authn.js';
-export { formatAuthnIssue, type AuthnIssue } from './issues.js';
-export { jwtRulesForWorkload, requestAuthnScopeMismatch, type AuthnWorkload } from './scope.js';
+export { formatIssue, type ManifestIssue } from '../manifest/issues.js';
+export { jwtRulesForWorkload } from './scope.js';

@@ -1,5 +1,5 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import { isObj } from './issues.js';
+import { isObj } from '../manifest/issues.js';
 
 /**
  * One JWK turned into a `KeyObject` once, when the key set is loaded, so that verification is a

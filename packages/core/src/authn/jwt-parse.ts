@@ -44,6 +44,40 @@ export interface ParsedJwt {
   readonly claims: RegisteredClaims;
 }
 
+interface ParsedHeader {
+  readonly value: Readonly<Record<string, unknown>>;
+  readonly alg: string;
+  readonly kid: string;
+}
+
+/**
+ * Headers of accepted shape, by segment. An issuer sends the same few headers (`alg`, `kid`,
+ * `typ`) on every token, so decoding them once saves a base64 decode, a JSON parse and a
+ * duplicate scan per cold verification. Bounded: emptied when full.
+ */
+const HEADERS = new Map<string, ParsedHeader>();
+const MAX_HEADERS = 256;
+
+function parseHeader(segment: string): ParsedHeader | AuthnReason {
+  const known = HEADERS.get(segment);
+  if (known !== undefined) return known;
+  const bytes = decodeBase64Url(segment);
+  if (bytes === undefined) return 'JWT_BAD_BASE64';
+  const parsed = parseJsonObject(bytes);
+  if (!parsed.ok) return parsed.why === 'duplicate' ? 'JWT_DUPLICATE_MEMBER' : 'JWT_BAD_JSON';
+  const h = parsed.value;
+  const alg = h['alg'];
+  if (typeof alg !== 'string' || familyForAlg(alg) === undefined) return 'JWT_ALG_UNSUPPORTED';
+  const kid = h['kid'];
+  if (kid !== undefined && typeof kid !== 'string') return 'JWT_BAD_KID';
+  if (h['crit'] !== undefined) return 'JWT_CRIT_UNSUPPORTED';
+  if (h['jwk'] !== undefined || h['jku'] !== undefined || h['x5u'] !== undefined) return 'JWT_KEY_IN_HEADER';
+  const result: ParsedHeader = Object.freeze({ value: Object.freeze(h), alg, kid: kid ?? '' });
+  if (HEADERS.size >= MAX_HEADERS) HEADERS.clear();
+  HEADERS.set(segment, result);
+  return result;
+}
+
 /**
  * Parses a compact JWT, or returns why it is refused.
  *
@@ -59,17 +93,9 @@ export function parseJwt(token: string): ParsedJwt | AuthnReason {
   // StrSplit(..., SkipEmpty()) must still give three parts: no segment may be empty.
   if (dot1 === 0 || dot2 === dot1 + 1 || dot2 === token.length - 1) return 'JWT_BAD_FORMAT';
 
-  const headerBytes = decodeBase64Url(token.slice(0, dot1));
-  if (headerBytes === undefined) return 'JWT_BAD_BASE64';
-  const header = parseJsonObject(headerBytes);
-  if (!header.ok) return header.why === 'duplicate' ? 'JWT_DUPLICATE_MEMBER' : 'JWT_BAD_JSON';
-  const h = header.value;
-  const alg = h['alg'];
-  if (typeof alg !== 'string' || familyForAlg(alg) === undefined) return 'JWT_ALG_UNSUPPORTED';
-  const kid = h['kid'];
-  if (kid !== undefined && typeof kid !== 'string') return 'JWT_BAD_KID';
-  if (h['crit'] !== undefined) return 'JWT_CRIT_UNSUPPORTED';
-  if (h['jwk'] !== undefined || h['jku'] !== undefined || h['x5u'] !== undefined) return 'JWT_KEY_IN_HEADER';
+  const header = parseHeader(token.slice(0, dot1));
+  if (typeof header === 'string') return header;
+  const { value: h, alg, kid } = header;
 
   const payloadSegment = token.slice(dot1 + 1, dot2);
   const payloadBytes = decodeBase64Url(payloadSegment);
@@ -84,7 +110,7 @@ export function parseJwt(token: string): ParsedJwt | AuthnReason {
   return {
     token,
     alg,
-    kid: kid ?? '',
+    kid,
     header: h,
     payload: payload.value,
     payloadSegment,

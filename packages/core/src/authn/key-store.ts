@@ -1,5 +1,5 @@
 import { importJwk, type KeyFamily, type VerificationKey } from './jwk-import.js';
-import { isObj } from './issues.js';
+import { isObj } from '../manifest/issues.js';
 
 /**
  * An immutable, imported key set: what one rule verifies with. A new `KeyStore` object is made

@@ -1,3 +1,4 @@
+import type { TargetRef } from '../manifest/common-fields.js';
 /**
  * The RequestAuthentication resource as `kubectl apply` takes it (istio/api
  * `security/v1beta1/request_authentication.proto` and `jwt.proto`, served as
@@ -91,12 +92,7 @@ export interface RequestAuthenticationOrigin {
  * const ref: AuthnTargetRef = { kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'web' };
  * ```
  */
-export interface AuthnTargetRef {
-  readonly group?: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace?: string;
-}
+export type AuthnTargetRef = TargetRef;
 
 /**
  * A validated RequestAuthentication.

@@ -1,4 +1,5 @@
-import { IssueCollector, isObj, type AuthnIssue } from './issues.js';
+import { readMetadata, readTargetRef } from '../manifest/common-fields.js';
+import { IssueCollector, isObj, type ManifestIssue } from '../manifest/issues.js';
 import type { AuthnTargetRef, JwtRule, RequestAuthentication } from './model.js';
 import { readJwtRule } from './validate-jwt-rule.js';
 
@@ -10,13 +11,6 @@ import { readJwtRule } from './validate-jwt-rule.js';
  */
 
 const API_VERSIONS = ['security.istio.io/v1', 'security.istio.io/v1beta1'] as const;
-// Kubernetes ObjectMeta fields a manifest may carry (e.g. from `kubectl get -o yaml`).
-const METADATA_FIELDS = [
-  'name', 'namespace', 'annotations', 'labels', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
-  'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'finalizers', 'ownerReferences', 'generateName', 'selfLink',
-];
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Where the object came from, for issues and for the resource's `origin`.
@@ -46,44 +40,8 @@ export interface ParseRequestAuthnOptions {
  * ```
  */
 export type ParseRequestAuthnResult =
-  | { readonly ok: true; readonly resource: RequestAuthentication; readonly warnings: readonly AuthnIssue[] }
-  | { readonly ok: false; readonly errors: readonly AuthnIssue[]; readonly warnings: readonly AuthnIssue[] };
-
-function readTargetRef(c: IssueCollector, v: unknown, path: string): AuthnTargetRef | undefined {
-  const o = c.object(v, path);
-  if (o === undefined) {
-    if (v === null) c.error(path, 'must not be null');
-    return undefined;
-  }
-  c.known(o, ['group', 'kind', 'name', 'namespace'], path);
-  const group = c.string(o['group'], `${path}.group`);
-  const kind = c.string(o['kind'], `${path}.kind`);
-  const name = c.string(o['name'], `${path}.name`);
-  const namespace = c.string(o['namespace'], `${path}.namespace`);
-  if (!kind) c.error(`${path}.kind`, 'is required');
-  if (!name) c.error(`${path}.name`, 'is required');
-  if (!kind || !name) return undefined;
-  return { kind, name, ...(group !== undefined ? { group } : {}), ...(namespace !== undefined ? { namespace } : {}) };
-}
-
-function readMetadata(c: IssueCollector, v: unknown, defaultNamespace: string): RequestAuthentication['metadata'] | undefined {
-  const md = c.object(v, 'metadata');
-  if (md === undefined) {
-    c.error('metadata', 'is required');
-    return undefined;
-  }
-  c.known(md, METADATA_FIELDS, 'metadata');
-  const name = c.string(md['name'], 'metadata.name');
-  const namespace = c.string(md['namespace'], 'metadata.namespace') || defaultNamespace;
-  c.policy = `${namespace}/${name ?? '<unnamed>'}`;
-  if (!name) c.error('metadata.name', 'is required');
-  else if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) c.error('metadata.name', `"${name}" is not a DNS-1123 subdomain`);
-  if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) c.error('metadata.namespace', `"${namespace}" is not a DNS-1123 label`);
-  const annotations = c.stringMap(md['annotations'], 'metadata.annotations');
-  const labels = c.stringMap(md['labels'], 'metadata.labels');
-  if (!name) return undefined;
-  return { name, namespace, ...(annotations ? { annotations } : {}), ...(labels ? { labels } : {}) };
-}
+  | { readonly ok: true; readonly resource: RequestAuthentication; readonly warnings: readonly ManifestIssue[] }
+  | { readonly ok: false; readonly errors: readonly ManifestIssue[]; readonly warnings: readonly ManifestIssue[] };
 
 function readSelector(c: IssueCollector, v: unknown): { matchLabels?: Record<string, string> } | undefined {
   const sel = c.object(v, 'spec.selector');
@@ -105,7 +63,7 @@ function readSelector(c: IssueCollector, v: unknown): { matchLabels?: Record<str
  * ```ts
  * const r = parseRequestAuthentication(doc, { file: 'authn.yaml', index: 0 });
  * if (r.ok) console.log(r.resource.spec.jwtRules?.length);
- * else console.error(r.errors.map(formatAuthnIssue).join('\n'));
+ * else console.error(r.errors.map(formatIssue).join('\n'));
  * ```
  */
 export function parseRequestAuthentication(obj: unknown, options: ParseRequestAuthnOptions = {}): ParseRequestAuthnResult {

@@ -1,5 +1,5 @@
 import { jwksTimeoutMs } from './duration.js';
-import { type IssueCollector, isObj } from './issues.js';
+import { type IssueCollector, isObj } from '../manifest/issues.js';
 import { parseJwksText } from './key-store.js';
 import type { ClaimToHeader, JwtHeaderLocation, JwtRule } from './model.js';
 

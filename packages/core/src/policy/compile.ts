@@ -5,7 +5,7 @@ import { PolicyInvalidError, type PolicyIssue } from './errors.js';
 import type { FieldContext } from './fields.js';
 import { resolveOptions, type CompileOptions, type ResolvedOptions } from './options.js';
 import { RuleGroup, type RuleEntry } from './rule-index.js';
-import { scopeMismatch } from './scope.js';
+import { scopeMismatch } from '../workload/scope.js';
 import { PolicySnapshot, type AppliedPolicy, type Engine, type SkippedPolicy } from './snapshot.js';
 import type { AuthorizationPolicy, PolicyAction } from './types.js';
 import { isValidatedPolicy, validatePolicyObject } from './validate.js';

@@ -1,4 +1,5 @@
 import { MeshAuthError } from '../errors.js';
+import { formatIssue, type ManifestIssue } from '../manifest/issues.js';
 
 /**
  * One problem found in a policy manifest: where it is (file, document, policy, field) and what is wrong.
@@ -6,39 +7,13 @@ import { MeshAuthError } from '../errors.js';
  * @example
  * ```ts
  * try { parsePolicies(text, { file: 'deny.yaml' }) } catch (err) {
- *   if (err instanceof PolicyLoadError) for (const i of err.issues) console.error(i.field, i.message);
+ *   if (err instanceof PolicyLoadError) for (const i of err.issues) console.error(formatIssue(i));
  * }
  * ```
  */
-export interface PolicyIssue {
-  /** The file the manifest came from, when known. */
-  readonly file?: string;
-  /** Index of the YAML document in its file (0-based), when the input had documents. */
-  readonly document?: number;
-  /** `namespace/name` of the policy, when the metadata could be read. */
-  readonly policy?: string;
-  /** Dotted field path inside the document, e.g. `spec.rules[0].to[0].operation.paths[1]`. */
-  readonly field: string;
-  /** What is wrong, as a sentence. */
-  readonly message: string;
-}
+export type PolicyIssue = ManifestIssue;
 
-/**
- * Formats an issue the way every error and warning prints it:
- * `policies/deny.yaml#2 shop/deny-admin: spec.rules[0].to[0].operation.paths[1]: ...`.
- *
- * @example
- * ```ts
- * formatIssue({ file: 'a.yaml', document: 0, policy: 'shop/x', field: 'spec.action', message: 'bad' });
- * // "a.yaml#0 shop/x: spec.action: bad"
- * ```
- */
-export function formatIssue(issue: PolicyIssue): string {
-  let where = issue.file ?? '<input>';
-  if (issue.document !== undefined) where += `#${issue.document}`;
-  if (issue.policy !== undefined) where += ` ${issue.policy}`;
-  return issue.field === '' ? `${where}: ${issue.message}` : `${where}: ${issue.field}: ${issue.message}`;
-}
+export { formatIssue };
 
 function summary(issues: readonly PolicyIssue[], what: string): string {
   const head = `${issues.length} problem${issues.length === 1 ? '' : 's'} ${what}`;

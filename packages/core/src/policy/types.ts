@@ -1,3 +1,4 @@
+import type { TargetRef } from '../manifest/common-fields.js';
 /**
  * The AuthorizationPolicy resource as `kubectl apply` takes it (istio/api
  * `security/v1beta1/authorization_policy.proto`, served as `security.istio.io/v1` and `v1beta1`),
@@ -88,12 +89,7 @@ export interface PolicyRule {
  * const ref: PolicyTargetRef = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'web' };
  * ```
  */
-export interface PolicyTargetRef {
-  readonly group?: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace?: string;
-}
+export type PolicyTargetRef = TargetRef;
 
 /**
  * The `spec` of an AuthorizationPolicy.

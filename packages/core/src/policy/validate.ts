@@ -1,3 +1,5 @@
+import { readMetadata, readTargetRef } from '../manifest/common-fields.js';
+import { describe, isObj, IssueCollector } from '../manifest/issues.js';
 import { classifyKey } from './condition-keys.js';
 import type { PolicyIssue } from './errors.js';
 import type {
@@ -60,23 +62,6 @@ const SOURCE_FIELDS = [
 ] as const;
 const OPERATION_FIELDS = ['hosts', 'notHosts', 'ports', 'notPorts', 'methods', 'notMethods', 'paths', 'notPaths'] as const;
 // Kubernetes ObjectMeta fields a manifest may carry (e.g. from `kubectl get -o yaml`).
-const METADATA_FIELDS = [
-  'name',
-  'namespace',
-  'annotations',
-  'labels',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'managedFields',
-  'finalizers',
-  'ownerReferences',
-  'generateName',
-  'selfLink',
-];
 // Fields CUSTOM rules may not use (validation.go, CUSTOM branch).
 const CUSTOM_FORBIDDEN_SOURCE: readonly string[] = [
   'principals',
@@ -96,145 +81,7 @@ const CUSTOM_FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
   'source.trustDomain',
   'source.principal',
 ]);
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
-}
-
-class Collector {
-  readonly errors: PolicyIssue[] = [];
-  readonly warnings: PolicyIssue[] = [];
-  policy: string | undefined;
-
-  constructor(private readonly ctx: ValidateContext) {}
-
-  private issue(field: string, message: string): PolicyIssue {
-    const { file, document, fieldPrefix = '' } = this.ctx;
-    return {
-      ...(file !== undefined ? { file } : {}),
-      ...(document !== undefined ? { document } : {}),
-      ...(this.policy !== undefined ? { policy: this.policy } : {}),
-      field: fieldPrefix + field,
-      message,
-    };
-  }
-
-  error(field: string, message: string): void {
-    this.errors.push(this.issue(field, message));
-  }
-
-  warn(field: string, message: string): void {
-    this.warnings.push(this.issue(field, message));
-  }
-
-  /** Reports fields that are not in `allowed`. */
-  known(obj: Obj, allowed: readonly string[], path: string): void {
-    for (const k of Object.keys(obj)) if (!allowed.includes(k)) this.error(path ? `${path}.${k}` : k, 'unknown field');
-  }
-
-  /** An optional object; `null` counts as absent (the API server prunes nulls of non-nullable fields). */
-  object(v: unknown, path: string): Obj | undefined {
-    if (v === undefined || v === null) return undefined;
-    if (!isObj(v)) {
-      this.error(path, `must be an object, found ${describe(v)}`);
-      return undefined;
-    }
-    return v;
-  }
-
-  string(v: unknown, path: string): string | undefined {
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') {
-      this.error(path, `must be a string, found ${describe(v)}`);
-      return undefined;
-    }
-    return v;
-  }
-
-  /** An optional list of non-empty strings (CheckEmptyValues). */
-  strings(v: unknown, path: string): string[] | undefined {
-    if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v)) {
-      this.error(path, `must be a list of strings, found ${describe(v)}`);
-      return undefined;
-    }
-    const out: string[] = [];
-    v.forEach((item: unknown, i) => {
-      if (typeof item !== 'string') this.error(`${path}[${i}]`, `must be a string, found ${describe(item)}`);
-      else if (item === '') this.error(`${path}[${i}]`, 'empty value not allowed');
-      else out.push(item);
-    });
-    return out;
-  }
-
-  /** An optional map of strings to strings. */
-  stringMap(v: unknown, path: string): Record<string, string> | undefined {
-    const o = this.object(v, path);
-    if (o === undefined) return undefined;
-    const out: Record<string, string> = {};
-    for (const [k, val] of Object.entries(o)) {
-      if (typeof val !== 'string') this.error(`${path}.${k}`, `must be a string, found ${describe(val)}`);
-      else out[k] = val;
-    }
-    return out;
-  }
-
-  /** An optional list; `null` items are reported (`must not be nil`). */
-  list(v: unknown, path: string): unknown[] | undefined {
-    if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v)) {
-      this.error(path, `must be a list, found ${describe(v)}`);
-      return undefined;
-    }
-    return v;
-  }
-}
-
-function validateMetadata(c: Collector, v: unknown, ctx: ValidateContext): AuthorizationPolicy['metadata'] | undefined {
-  const md = c.object(v, 'metadata');
-  if (md === undefined) {
-    c.error('metadata', 'is required');
-    return undefined;
-  }
-  c.known(md, METADATA_FIELDS, 'metadata');
-  const name = c.string(md['name'], 'metadata.name');
-  const namespace = c.string(md['namespace'], 'metadata.namespace') ?? ctx.defaultNamespace ?? 'default';
-  c.policy = `${namespace}/${name ?? '<unnamed>'}`;
-  if (name === undefined || name === '') c.error('metadata.name', 'is required');
-  else if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) c.error('metadata.name', `"${name}" is not a DNS-1123 subdomain`);
-  if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) c.error('metadata.namespace', `"${namespace}" is not a DNS-1123 label`);
-  const annotations = c.stringMap(md['annotations'], 'metadata.annotations');
-  const labels = c.stringMap(md['labels'], 'metadata.labels');
-  if (name === undefined) return undefined;
-  return { name, namespace, ...(annotations ? { annotations } : {}), ...(labels ? { labels } : {}) };
-}
-
-function validateTargetRef(c: Collector, v: unknown, path: string): PolicyTargetRef | undefined {
-  const o = c.object(v, path);
-  if (o === undefined) {
-    if (v === null) c.error(path, 'must not be null');
-    return undefined;
-  }
-  c.known(o, ['group', 'kind', 'name', 'namespace'], path);
-  const group = c.string(o['group'], `${path}.group`);
-  const kind = c.string(o['kind'], `${path}.kind`);
-  const name = c.string(o['name'], `${path}.name`);
-  const namespace = c.string(o['namespace'], `${path}.namespace`);
-  if (!kind) c.error(`${path}.kind`, 'is required');
-  if (!name) c.error(`${path}.name`, 'is required');
-  if (!kind || !name) return undefined;
-  return { kind, name, ...(group !== undefined ? { group } : {}), ...(namespace !== undefined ? { namespace } : {}) };
-}
-
-function validateSource(c: Collector, v: unknown, path: string, action: PolicyAction): PolicySource | undefined {
+function validateSource(c: IssueCollector, v: unknown, path: string, action: PolicyAction): PolicySource | undefined {
   const o = c.object(v, path);
   if (o === undefined) {
     c.error(path, '`from.source` must not be nil');
@@ -277,7 +124,7 @@ function validateSource(c: Collector, v: unknown, path: string, action: PolicyAc
   return src as PolicySource;
 }
 
-function validateOperation(c: Collector, v: unknown, path: string): PolicyOperation | undefined {
+function validateOperation(c: IssueCollector, v: unknown, path: string): PolicyOperation | undefined {
   const o = c.object(v, path);
   if (o === undefined) {
     c.error(path, '`to.operation` must not be nil');
@@ -305,7 +152,7 @@ function validateOperation(c: Collector, v: unknown, path: string): PolicyOperat
   return op as PolicyOperation;
 }
 
-function checkConditionValues(c: Collector, key: string, values: readonly string[], path: string): void {
+function checkConditionValues(c: IssueCollector, key: string, values: readonly string[], path: string): void {
   const k = classifyKey(key);
   values.forEach((v, i) => {
     let e: string | undefined;
@@ -319,7 +166,7 @@ function checkConditionValues(c: Collector, key: string, values: readonly string
   });
 }
 
-function validateCondition(c: Collector, v: unknown, path: string, action: PolicyAction): PolicyCondition | undefined {
+function validateCondition(c: IssueCollector, v: unknown, path: string, action: PolicyAction): PolicyCondition | undefined {
   const o = c.object(v, path);
   if (o === undefined) {
     c.error(path, 'when field cannot be nil');
@@ -349,7 +196,7 @@ function validateCondition(c: Collector, v: unknown, path: string, action: Polic
   return { key, ...(values ? { values } : {}), ...(notValues ? { notValues } : {}) };
 }
 
-function validateRule(c: Collector, v: unknown, path: string, action: PolicyAction): PolicyRule | undefined {
+function validateRule(c: IssueCollector, v: unknown, path: string, action: PolicyAction): PolicyRule | undefined {
   const o = c.object(v, path);
   if (o === undefined) {
     c.error(path, '`rule` must not be nil');
@@ -400,7 +247,7 @@ function validateRule(c: Collector, v: unknown, path: string, action: PolicyActi
   return rule;
 }
 
-function validateSpec(c: Collector, v: unknown): AuthorizationPolicySpec {
+function validateSpec(c: IssueCollector, v: unknown): AuthorizationPolicySpec {
   const o = c.object(v, 'spec') ?? {};
   c.known(o, ['selector', 'targetRef', 'targetRefs', 'action', 'provider', 'rules'], 'spec');
   const spec: {
@@ -433,14 +280,14 @@ function validateSpec(c: Collector, v: unknown): AuthorizationPolicySpec {
     spec.selector = matchLabels ? { matchLabels } : {};
   }
   if (o['targetRef'] !== undefined && o['targetRef'] !== null) {
-    const ref = validateTargetRef(c, o['targetRef'], 'spec.targetRef');
+    const ref = readTargetRef(c, o['targetRef'], 'spec.targetRef');
     if (ref) spec.targetRef = ref;
   }
   const refs = c.list(o['targetRefs'], 'spec.targetRefs');
   if (refs !== undefined) {
     spec.targetRefs = [];
     refs.forEach((r, i) => {
-      const ref = validateTargetRef(c, r, `spec.targetRefs[${i}]`);
+      const ref = readTargetRef(c, r, `spec.targetRefs[${i}]`);
       if (ref) spec.targetRefs?.push(ref);
     });
   }
@@ -524,13 +371,13 @@ function originOf(doc: Obj, ctx: ValidateContext): PolicyOrigin | undefined {
  * ```
  */
 export function validatePolicyObject(doc: unknown, ctx: ValidateContext = {}): ValidationResult {
-  const c = new Collector(ctx);
+  const c = new IssueCollector(ctx);
   if (!isObj(doc)) {
     c.error('', `a manifest must be an object, found ${describe(doc)}`);
     return { policy: undefined, errors: c.errors, warnings: c.warnings };
   }
   c.known(doc, ctx.acceptOrigin ? ['apiVersion', 'kind', 'metadata', 'spec', 'status', 'origin'] : ['apiVersion', 'kind', 'metadata', 'spec', 'status'], '');
-  const metadata = validateMetadata(c, doc['metadata'], ctx);
+  const metadata = readMetadata(c, doc['metadata'], ctx.defaultNamespace ?? 'default');
   const apiVersion = doc['apiVersion'];
   if (!(API_VERSIONS as readonly unknown[]).includes(apiVersion)) {
     c.error('apiVersion', `must be one of ${API_VERSIONS.join(', ')}, found ${describe(apiVersion)}`);

@@ -1,7 +1,7 @@
 /**
- * Problems found while validating RequestAuthentication input, each with its field path. The shape
- * is the one AuthorizationPolicy loading reports (`policy/errors.ts` PolicyIssue), so a loader can
- * print both kinds the same way.
+ * Problems found while validating Istio manifests (AuthorizationPolicy, RequestAuthentication),
+ * each with its file, document, resource and field path, and the typed reading of untyped input
+ * that finds them.
  */
 
 /**
@@ -9,10 +9,10 @@
  *
  * @example
  * ```ts
- * const issue: AuthnIssue = { file: 'authn.yaml', document: 0, policy: 'shop/jwt', field: 'spec.jwtRules[0].issuer', message: 'is required' };
+ * const issue: ManifestIssue = { file: 'authn.yaml', document: 0, policy: 'shop/jwt', field: 'spec.jwtRules[0].issuer', message: 'is required' };
  * ```
  */
-export interface AuthnIssue {
+export interface ManifestIssue {
   readonly file?: string;
   readonly document?: number;
   /** `namespace/name` of the resource, when the metadata could be read. */
@@ -77,14 +77,14 @@ export interface IssueContext {
  * ```
  */
 export class IssueCollector {
-  readonly errors: AuthnIssue[] = [];
-  readonly warnings: AuthnIssue[] = [];
+  readonly errors: ManifestIssue[] = [];
+  readonly warnings: ManifestIssue[] = [];
   /** `namespace/name`, once known. */
   policy: string | undefined;
 
   constructor(private readonly ctx: IssueContext = {}) {}
 
-  private issue(field: string, message: string): AuthnIssue {
+  private issue(field: string, message: string): ManifestIssue {
     const { file, document, fieldPrefix = '' } = this.ctx;
     return {
       ...(file !== undefined ? { file } : {}),
@@ -137,11 +137,14 @@ export class IssueCollector {
   }
 
   /** An optional list of strings; `emptyMessage` is reported for `""` items. */
-  strings(v: unknown, path: string, emptyMessage: string): string[] | undefined {
-    const list = this.list(v, path);
-    if (list === undefined) return undefined;
+  strings(v: unknown, path: string, emptyMessage = 'empty value not allowed'): string[] | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v)) {
+      this.error(path, `must be a list of strings, found ${describe(v)}`);
+      return undefined;
+    }
     const out: string[] = [];
-    list.forEach((item, i) => {
+    v.forEach((item: unknown, i) => {
       if (typeof item !== 'string') this.error(`${path}[${i}]`, `must be a string, found ${describe(item)}`);
       else if (item === '') this.error(`${path}[${i}]`, emptyMessage);
       else out.push(item);
@@ -176,11 +179,11 @@ export class IssueCollector {
  *
  * @example
  * ```ts
- * formatAuthnIssue({ file: 'a.yaml', document: 0, policy: 'shop/jwt', field: 'spec.jwtRules[0].issuer', message: 'is required' });
+ * formatIssue({ file: 'a.yaml', document: 0, policy: 'shop/jwt', field: 'spec.jwtRules[0].issuer', message: 'is required' });
  * // "a.yaml#0 shop/jwt: spec.jwtRules[0].issuer: is required"
  * ```
  */
-export function formatAuthnIssue(issue: AuthnIssue): string {
+export function formatIssue(issue: ManifestIssue): string {
   let where = issue.file ?? '<input>';
   if (issue.document !== undefined) where += `#${issue.document}`;
   if (issue.policy !== undefined) where += ` ${issue.policy}`;

@@ -1,12 +1,22 @@
-import type { AuthorizationPolicy } from './types.js';
 
 /**
- * Which policies apply to this workload, as istiod decides for a sidecar
- * (`pilot/pkg/model/authorization.go` ListAuthorizationPolicies, `pilot/pkg/model/policyattachment.go`
- * WorkloadPolicyMatcher.ShouldAttachPolicy): policies of the workload's namespace and of the root
- * namespace; a policy with `targetRef`/`targetRefs` is for Gateways and waypoints and is ignored;
+ * Which AuthorizationPolicy and RequestAuthentication resources apply to this workload, as
+ * istiod decides for a sidecar (`pilot/pkg/model/authorization.go` ListAuthorizationPolicies,
+ * `pilot/pkg/model/policyattachment.go` WorkloadPolicyMatcher.ShouldAttachPolicy; the same
+ * matcher serves RequestAuthentication): resources of the workload's namespace and of the root
+ * namespace; one with `targetRef`/`targetRefs` is for Gateways and waypoints and is ignored;
  * otherwise it applies when it has no selector or its `matchLabels` are a subset of the labels.
  */
+
+/** The parts of a resource that scoping reads. */
+export interface ScopedResource {
+  readonly metadata: { readonly namespace: string };
+  readonly spec: {
+    readonly selector?: { readonly matchLabels?: Readonly<Record<string, string>> } | undefined;
+    readonly targetRef?: unknown;
+    readonly targetRefs?: readonly unknown[] | undefined;
+  };
+}
 
 /**
  * The workload a snapshot is compiled for.
@@ -23,7 +33,7 @@ export interface WorkloadScope {
 }
 
 /**
- * Returns `undefined` when the policy applies to the workload, else why it does not.
+ * Returns `undefined` when the resource applies to the workload, else why it does not.
  *
  * @example
  * ```ts
@@ -31,14 +41,14 @@ export interface WorkloadScope {
  * // undefined, or e.g. 'selector app=cart does not match the workload labels'
  * ```
  */
-export function scopeMismatch(policy: AuthorizationPolicy, workload: WorkloadScope): string | undefined {
-  const ns = policy.metadata.namespace;
+export function scopeMismatch(resource: ScopedResource, workload: WorkloadScope): string | undefined {
+  const ns = resource.metadata.namespace;
   if (ns !== workload.namespace && ns !== workload.rootNamespace) {
     return `namespace ${ns} is neither the workload namespace ${workload.namespace} nor the root namespace ${workload.rootNamespace}`;
   }
-  const { spec } = policy;
+  const { spec } = resource;
   if (spec.targetRef !== undefined || (spec.targetRefs?.length ?? 0) > 0) {
-    return 'targetRef/targetRefs attach the policy to gateways or waypoints, never to a sidecar workload';
+    return 'targetRef/targetRefs attach the resource to gateways or waypoints, never to a sidecar workload';
   }
   const matchLabels = spec.selector?.matchLabels;
   if (matchLabels === undefined) return undefined;
