@@ -5,7 +5,7 @@ import express5 from 'express';
 import express4 from 'express4';
 import Fastify, { type FastifyInstance } from 'fastify';
 import Koa from 'koa';
-import type { Decision, MeshAuthOptions } from '@meshauth/core';
+import type { AuthInfo, Decision, MeshAuthOptions } from '@meshauth/core';
 import { meshAuth as expressMeshAuth } from '@meshauth/express';
 import fastifyMeshAuth from '@meshauth/fastify';
 import { meshAuth as koaMeshAuth } from '@meshauth/koa';
@@ -20,10 +20,23 @@ export interface WhoAmI {
   peer: { id: string; principal: string; namespace?: string; serviceAccount?: string; source: string } | null;
   peerSource: Decision['peerSource'];
   xfccIgnored: string | null;
+  /** The verified JWT's principal and claims, when there was one. */
+  auth: { principal: string | null; claims: Record<string, unknown> } | null;
+  /** The request headers the handler saw (after meshAuth changed them). */
+  headers: Record<string, unknown>;
 }
 
-function whoami(path: string, peer: { toJSON(): WhoAmI['peer'] } | undefined, decision: Decision | undefined): WhoAmI {
-  return { path, peer: peer?.toJSON() ?? null, peerSource: decision?.peerSource ?? 'none', xfccIgnored: decision?.xfccIgnored ?? null };
+type Seen = { headers: Record<string, unknown> };
+
+function whoami(path: string, peer: { toJSON(): WhoAmI['peer'] } | undefined, decision: Decision | undefined, auth: AuthInfo | undefined, req: Seen): WhoAmI {
+  return {
+    path,
+    peer: peer?.toJSON() ?? null,
+    peerSource: decision?.peerSource ?? 'none',
+    xfccIgnored: decision?.xfccIgnored ?? null,
+    auth: auth === undefined ? null : { principal: auth.principal ?? null, claims: { ...auth.claims } },
+    headers: req.headers,
+  };
 }
 
 function serve(listener: RequestListener, tls: ServerOptions | undefined): Promise<Listening> {
@@ -42,7 +55,7 @@ export async function startApp(framework: Framework, options: MeshAuthOptions, t
       app.use(expressMeshAuth(options));
       for (const route of routes) {
         app.all(route, (req, res) => {
-          res.json(whoami(req.path, req.peerPrincipal, req.meshAuth));
+          res.json(whoami(req.path, req.peerPrincipal, req.meshAuth, req.auth, req));
         });
       }
       return serve(app, tls);
@@ -51,7 +64,7 @@ export async function startApp(framework: Framework, options: MeshAuthOptions, t
       // One instance type for both: the routes and hooks do not depend on the transport.
       const app = (tls ? Fastify({ https: tls }) : Fastify()) as unknown as FastifyInstance;
       await app.register(fastifyMeshAuth, options);
-      for (const route of routes) app.all(route, async (request) => whoami(request.url.split('?')[0] ?? '', request.peerPrincipal, request.meshAuth));
+      for (const route of routes) app.all(route, async (request) => whoami(request.url.split('?')[0] ?? '', request.peerPrincipal, request.meshAuth, request.auth, request));
       await app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = app.server.address() as AddressInfo;
       return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, port, close: () => app.close() };
@@ -60,7 +73,7 @@ export async function startApp(framework: Framework, options: MeshAuthOptions, t
       const app = new Koa();
       app.use(koaMeshAuth(options));
       app.use((ctx) => {
-        ctx.body = whoami(ctx.path, ctx.state.peerPrincipal, ctx.state.meshAuth);
+        ctx.body = whoami(ctx.path, ctx.state.peerPrincipal, ctx.state.meshAuth, ctx.state.auth, ctx.req);
       });
       return serve(app.callback(), tls);
     }

@@ -1,4 +1,6 @@
 import type { PeerIdentity, PeerSource } from './peer/peer-identity.js';
+import type { AuthnReason } from './authn/reasons.js';
+import type { VerifiedJwt } from './authn/result.js';
 import type { AuthzDecision } from './policy/decision.js';
 
 /**
@@ -23,10 +25,21 @@ export type DecisionCode =
   | 'XFCC_HASH_MISMATCH'
   /** The identity's trust domain is not one this workload accepts. */
   | 'UNTRUSTED_DOMAIN'
+  /** A JWT was present and refused (RequestAuthentication); the code says why, e.g. `JWT_EXPIRED`. */
+  | AuthnReason
   /** An AuthorizationPolicy denied the request (DENY matched, no ALLOW matched, or a CUSTOM rule matched). */
   | 'ACCESS_DENIED'
   /** The TLS client certificate is not a valid X.509-SVID for a trusted trust domain. */
   | 'SVID_INVALID'
+  /**
+   * The request-target can be read as more than one path by the router and the policies (a
+   * fragment, an encoded `/`, a dot segment, ...): refused with 400, `detail` names the rule.
+   */
+  | 'AMBIGUOUS_PATH'
+  /** The Host header, or the absolute-form authority, is duplicated, malformed or contradictory (400). */
+  | 'AMBIGUOUS_HOST'
+  /** A method-override header asks for a method that cannot be evaluated, or is refused by option (400). */
+  | 'AMBIGUOUS_METHOD'
   /** Something failed inside meshauth; the request is refused rather than let through. */
   | 'INTERNAL_ERROR';
 
@@ -77,6 +90,8 @@ export interface DecisionFacts {
   readonly xfccIgnored: XfccIgnoredReason | undefined;
   /** A finer reason for logs, e.g. the SVID rule that failed (`uri-san-count`). Not sent to the caller. */
   readonly detail: string | undefined;
+  /** The verified JWT, when the request carried one that a RequestAuthentication rule accepted. */
+  readonly auth: VerifiedJwt | undefined;
   /** The AuthorizationPolicy decision, when policies are configured and identity checks passed. */
   readonly authz: AuthzDecision | undefined;
   /** For a denial: exactly what to answer. Adapters write it as is. */

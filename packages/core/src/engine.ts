@@ -1,11 +1,13 @@
 import type { Socket } from 'node:net';
+import { withAuthn } from './authn-stage.js';
+import type { RequestAuthenticator } from './authn/authenticator.js';
 import { authorize } from './authz-stage.js';
 import type { Decision } from './decision.js';
 import { identityDecision, internalErrorDecision } from './identity-decision.js';
 import { resolveOptions, type MeshAuthOptions, type ResolvedOptions } from './options.js';
 import { connectionFacts, resolvePeer, type ConnectionFacts } from './peer/resolve-peer.js';
 import type { VerifiedChains } from './peer/tls-peer.js';
-import { policySnapshot, type PoliciesOption } from './policy-setup.js';
+import { securityConfig, type PoliciesOption, type SecurityConfig } from './policy-setup.js';
 import { explainPolicies, type AuthzExplanation } from './policy/explain.js';
 import type { PolicySnapshot } from './policy/snapshot.js';
 import { connectionAttributes, toAuthzRequest, type ConnectionAttributes } from './request/authz-request.js';
@@ -23,6 +25,9 @@ interface ConnectionState {
 }
 
 const XFCC = 'x-forwarded-client-cert';
+
+/** The request as the JWT stage changes it (headers it removes or sets, a token taken out of the query). */
+type Mutable = { headers: Record<string, unknown>; url?: string | undefined };
 
 /**
  * meshauth's single entry point: one request in, one {@link Decision} out. Framework adapters
@@ -51,12 +56,16 @@ export interface MeshAuth {
   /** Every policy and rule considered for this request and why each matched or not; `undefined` without policies. */
   explain(request: HttpInput): AuthzExplanation | undefined;
   /**
-   * Loads and compiles a new policy set and swaps it in atomically. On any error it throws and the
-   * current policies stay in force.
+   * Loads and compiles a new set of AuthorizationPolicy and RequestAuthentication manifests and
+   * swaps it in atomically. On any error it throws and the current set stays in force.
    */
   updatePolicies(policies: PoliciesOption): void;
   /** The policies in force. */
   readonly policies: PolicySnapshot | undefined;
+  /** The JWT checks in force (RequestAuthentication), if any: key-set status, `ready()`. */
+  readonly authenticator: RequestAuthenticator | undefined;
+  /** Stops background work (key-set refreshes). */
+  close(): void;
   /** The validated options. */
   readonly options: ResolvedOptions;
 }
@@ -76,7 +85,7 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
   const respond = denialResponses(resolved.accessDeniedBody);
   const verified: VerifiedChains = new Map();
   const { onDecision, numTrustedProxies } = resolved;
-  let snapshot = resolved.policies;
+  let security: SecurityConfig | undefined = resolved.security;
 
   function stateOf(socket: Socket): ConnectionState {
     let state = connections.get(socket);
@@ -102,50 +111,79 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
     return decision;
   }
 
-  function authzRequest(request: HttpInput, state: ConnectionState, identity: Decision) {
+  function authzRequest(request: HttpInput, state: ConnectionState, decision: Decision) {
     state.attributes ??= connectionAttributes(request.socket);
-    return toAuthzRequest(request, state.attributes, identity.peer, state.facts.trustedHop, numTrustedProxies);
+    return toAuthzRequest(request, state.attributes, decision.peer, decision.auth, state.facts.trustedHop, numTrustedProxies);
   }
 
-  function decideOnce(request: HttpInput): Decision {
+  function authorizeAfterAuthn(decision: Decision, request: HttpInput, state: ConnectionState, current: SecurityConfig): Decision {
+    if (!decision.allowed) return decision;
+    return authorize(decision, current.policies, authzRequest(request, state, decision), respond);
+  }
+
+  function decideOnce(request: HttpInput): Decision | Promise<Decision> {
     const state = stateOf(request.socket);
     const identity = identityOf(request, state);
-    const current = snapshot;
+    const current = security;
     if (!identity.allowed || current === undefined) return identity;
-    return authorize(identity, current, authzRequest(request, state, identity), respond);
+    const authenticator = current.authenticator;
+    if (authenticator === undefined) return authorize(identity, current.policies, authzRequest(request, state, identity), respond);
+    const result = authenticator.authenticate({ method: request.method, url: request.url, headers: request.headers, scheme: state.facts.encrypted ? 'https' : 'http' });
+    // A verified-token cache hit or no token at all is answered synchronously: no promise per request.
+    if (result instanceof Promise) {
+      return result.then((r) => authorizeAfterAuthn(withAuthn(identity, r, request as Mutable), request, state, current));
+    }
+    return authorizeAfterAuthn(withAuthn(identity, result, request as Mutable), request, state, current);
+  }
+
+  function report(decision: Decision, request: HttpInput): Decision {
+    if (onDecision !== undefined) {
+      try {
+        onDecision(decision, request);
+      } catch {
+        // A failing log hook must neither crash the request nor change its decision.
+      }
+    }
+    return decision;
   }
 
   return {
     options: resolved,
     get policies() {
-      return snapshot;
+      return security?.policies;
+    },
+    get authenticator() {
+      return security?.authenticator;
     },
     decide(request) {
-      let decision: Decision;
+      let decision: Decision | Promise<Decision>;
       try {
         decision = decideOnce(request);
       } catch (err) {
         decision = internalErrorDecision(err, respond);
       }
-      if (onDecision !== undefined) {
-        try {
-          onDecision(decision, request);
-        } catch {
-          // A failing log hook must neither crash the request nor change its decision.
-        }
+      if (decision instanceof Promise) {
+        return decision.then(
+          (d) => report(d, request),
+          (err: unknown) => report(internalErrorDecision(err, respond), request),
+        );
       }
-      return decision;
+      return report(decision, request);
     },
     explain(request) {
-      const current = snapshot;
+      const current = security;
       if (current === undefined) return undefined;
       const state = stateOf(request.socket);
-      return explainPolicies(current, authzRequest(request, state, identityOf(request, state)));
+      return explainPolicies(current.policies, authzRequest(request, state, identityOf(request, state)));
     },
     updatePolicies(policies) {
-      const workload = options.workload;
-      const mesh = options.mesh;
-      snapshot = policySnapshot(policies, workload, mesh);
+      const next = securityConfig(policies, options.workload, options.mesh, options.jwt);
+      const previous = security;
+      security = next;
+      previous?.authenticator?.close();
+    },
+    close() {
+      security?.authenticator?.close();
     },
   };
 }

@@ -12,7 +12,8 @@ export type MeshAuthErrorCode =
   | 'ERR_POLICY_INVALID'
   | 'ERR_POLICY_LOAD'
   | 'ERR_REQUEST_AUTHN_INVALID'
-  | 'ERR_JWKS_FETCH';
+  | 'ERR_JWKS_FETCH'
+  | 'ERR_NOT_MOUNTED';
 
 /**
  * Base class of all meshauth errors.

@@ -8,7 +8,7 @@ export type RespondWith = (code: DecisionCode, status: number, reason: string) =
 function denied(resolution: PeerResolution, status: number, code: DecisionCode, reason: string, detail: string | undefined, respond: RespondWith): DeniedDecision {
   return Object.freeze({
     allowed: false as const, status, code, reason, peer: undefined, peerSource: resolution.source, xfccIgnored: resolution.xfccIgnored,
-    detail, authz: undefined, response: respond(code, status, reason),
+    detail, auth: undefined, authz: undefined, response: respond(code, status, reason),
   });
 }
 
@@ -34,7 +34,7 @@ export function identityDecision(resolution: PeerResolution, options: ResolvedOp
   }
   return Object.freeze({
     allowed: true as const, status: 200, code: 'OK' as const, reason: 'allowed', peer, peerSource: resolution.source,
-    xfccIgnored: resolution.xfccIgnored, detail: undefined, authz: undefined, response: undefined,
+    xfccIgnored: resolution.xfccIgnored, detail: undefined, auth: undefined, authz: undefined, response: undefined,
   });
 }
 
@@ -45,6 +45,6 @@ export function internalErrorDecision(err: unknown, respond: RespondWith): Denie
   const reason = 'request could not be authenticated';
   return Object.freeze({
     allowed: false as const, status: 500, code: 'INTERNAL_ERROR' as const, reason, peer: undefined, peerSource: 'none', xfccIgnored: undefined,
-    detail: err instanceof Error ? err.message : String(err), authz: undefined, response: respond('INTERNAL_ERROR', 500, reason),
+    detail: err instanceof Error ? err.message : String(err), auth: undefined, authz: undefined, response: respond('INTERNAL_ERROR', 500, reason),
   });
 }

@@ -3,7 +3,16 @@ export { createMeshAuth, type MeshAuth } from './engine.js';
 export type { AllowedDecision, Decision, DecisionCode, DecisionFacts, DeniedDecision, DenialResponse, XfccIgnoredReason } from './decision.js';
 export type { AccessDeniedBody } from './responses.js';
 export { resolveOptions, type MeshAuthOptions, type PeerMode, type ResolvedOptions, type XfccOptions } from './options.js';
-export { policySnapshot, type MeshOptions, type PoliciesOption } from './policy-setup.js';
+export { securityConfig, type MeshOptions, type PoliciesOption, type SecurityConfig } from './policy-setup.js';
+export type { AuthInfo, MeshAuthClaims } from './auth-info.js';
+export {
+  applyAuthnMutations, createRequestAuthenticator, jwtRulesForWorkload, JwksFetchError, parseRequestAuthentication, reasonMessage, reasonStatus,
+  RequestAuthnConfigError, type AuthnFailure, type AuthnPass, type AuthnReason, type AuthnRequest, type AuthnResult, type ClaimToHeader,
+  type HeaderMutations, type JwksFetchFailure, type JwksOptions, type JwksSourceStatus, type JwtHeaderLocation, type JwtRule,
+  type ParseRequestAuthnOptions, type ParseRequestAuthnResult, type RequestAuthentication, type RequestAuthenticator,
+  type RequestAuthenticatorOptions, type TokenCacheOptions, type VerifiedJwt,
+} from './authn/index.js';
+export type { ManifestIssue } from './manifest/issues.js';
 export type { HttpInput } from './request/http-input.js';
 export { requestPath, toAuthzRequest, connectionAttributes, type ConnectionAttributes } from './request/authz-request.js';
 export { parseLabelsFile, resolveWorkload, type Workload, type WorkloadOptions } from './workload/pod-info.js';
@@ -19,9 +28,9 @@ export { TrustBundleError, type TrustBundleErrorReason } from './spiffe/trust-bu
 export { SvidError, verifyX509Svid, type SvidErrorReason, type VerifyX509SvidOptions, type X509SvidChain } from './spiffe/x509-svid.js';
 export {
   ACCESS_ALLOWED, ACCESS_DENIED, compilePolicies, DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN, DRY_RUN_ANNOTATION, evaluatePolicies,
-  explainPolicies, formatIssue, isDryRun, loadPolicies, loadPoliciesSync, parsePolicies, PolicyInvalidError, PolicyLoadError, PolicySnapshot, ruleId,
+  explainPolicies, formatIssue, isDryRun, loadManifestsSync, loadPolicies, loadPoliciesSync, parsePolicies, PolicyInvalidError, PolicyLoadError, PolicySnapshot, ruleId,
   type AppliedPolicy, type AuthorizationPolicy, type AuthorizationPolicySpec, type AuthzDecision, type AuthzExplanation, type AuthzJwt,
-  type AuthzPeer, type AuthzRequest, type CompileOptions, type CustomCheck, type DecidingAction, type DryRunResult, type FieldTrace,
+  type AuthzPeer, type AuthzRequest, type CompileOptions, type LoadedManifests, type CustomCheck, type DecidingAction, type DryRunResult, type FieldTrace,
   type ParseOptions, type PolicyAction, type PolicyCondition, type PolicyInput, type PolicyIssue, type PolicyOperation, type PolicyOrigin,
   type PolicyRule, type PolicySource, type PolicyTargetRef, type PolicyTrace, type RuleRef, type RuleTrace, type SkippedPolicy,
 } from './policy/index.js';

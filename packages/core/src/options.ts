@@ -1,6 +1,6 @@
 import type { Decision } from './decision.js';
-import { policySnapshot, type MeshOptions, type PoliciesOption } from './policy-setup.js';
-import type { PolicySnapshot } from './policy/snapshot.js';
+import type { RequestAuthenticatorOptions } from './authn/options.js';
+import { securityConfig, type MeshOptions, type PoliciesOption, type SecurityConfig } from './policy-setup.js';
 import type { AccessDeniedBody } from './responses.js';
 import type { WorkloadOptions } from './workload/pod-info.js';
 import { OptionError } from './errors.js';
@@ -69,6 +69,11 @@ export interface MeshAuthOptions {
    * scoped to this workload and compiled when the middleware is made.
    */
   policies?: PoliciesOption;
+  /**
+   * How RequestAuthentication JWTs are checked: the verified-token cache (`cache: false` turns it
+   * off), `maxTokenBytes`, key-set refresh timings, `onJwksError`.
+   */
+  jwt?: RequestAuthenticatorOptions;
   /** This workload's namespace and labels, for scoping. Default: from the pod's environment. */
   workload?: WorkloadOptions;
   /** Mesh-wide settings that change matching. */
@@ -93,13 +98,13 @@ export interface ResolvedOptions {
   readonly requirePeer: boolean;
   readonly xfcc: XfccTrust;
   readonly onDecision: ((decision: Decision, request: HttpInput) => void) | undefined;
-  readonly policies: PolicySnapshot | undefined;
+  readonly security: SecurityConfig | undefined;
   readonly accessDeniedBody: AccessDeniedBody;
   readonly numTrustedProxies: number;
 }
 
 const KNOWN = new Set([
-  'mode', 'trustBundles', 'trustDomains', 'trustedProxies', 'requirePeer', 'xfcc', 'policies', 'workload', 'mesh',
+  'mode', 'trustBundles', 'trustDomains', 'trustedProxies', 'requirePeer', 'xfcc', 'policies', 'workload', 'mesh', 'jwt',
   'accessDeniedBody', 'numTrustedProxies', 'onDecision',
 ]);
 const KNOWN_XFCC = new Set(['expectBy', 'requireSingleElement']);
@@ -179,8 +184,8 @@ export function resolveOptions(options: MeshAuthOptions = {}): ResolvedOptions {
   if (accessDeniedBody !== 'text' && accessDeniedBody !== 'json') throw new OptionError('accessDeniedBody', 'must be "text" or "json"');
   const numTrustedProxies = options.numTrustedProxies ?? 0;
   if (!Number.isInteger(numTrustedProxies) || numTrustedProxies < 0) throw new OptionError('numTrustedProxies', 'must be a non-negative integer');
-  if (options.policies === undefined && (options.workload !== undefined || options.mesh !== undefined)) {
-    throw new OptionError(options.workload !== undefined ? 'workload' : 'mesh', 'only applies together with "policies"');
+  for (const key of ['workload', 'mesh', 'jwt'] as const) {
+    if (options.policies === undefined && options[key] !== undefined) throw new OptionError(key, 'only applies together with "policies"');
   }
   return {
     mode,
@@ -190,7 +195,7 @@ export function resolveOptions(options: MeshAuthOptions = {}): ResolvedOptions {
     requirePeer: optionalBoolean(options.requirePeer, 'requirePeer'),
     xfcc: { expectBy, requireSingleElement: optionalBoolean(xfcc.requireSingleElement, 'xfcc.requireSingleElement') },
     onDecision: options.onDecision,
-    policies: options.policies === undefined ? undefined : policySnapshot(options.policies, options.workload, options.mesh),
+    security: options.policies === undefined ? undefined : securityConfig(options.policies, options.workload, options.mesh, options.jwt),
     accessDeniedBody,
     numTrustedProxies,
   };

@@ -1,6 +1,10 @@
+import { createRequestAuthenticator, type RequestAuthenticator } from './authn/authenticator.js';
+import type { RequestAuthenticatorOptions } from './authn/options.js';
+import { jwtRulesForWorkload } from './authn/scope.js';
 import { OptionError } from './errors.js';
 import { compilePolicies } from './policy/compile.js';
-import { loadPoliciesSync, type PolicyInput } from './policy/loader.js';
+import { loadManifestsSync, type PolicyInput } from './policy/loader.js';
+import { DEFAULT_ROOT_NAMESPACE } from './policy/options.js';
 import { PolicySnapshot } from './policy/snapshot.js';
 import { resolveWorkload, type WorkloadOptions } from './workload/pod-info.js';
 
@@ -26,26 +30,44 @@ export interface MeshOptions {
 /** Where policies come from: paths of files or directories, `{ text, file? }`, manifest objects, or a compiled snapshot. */
 export type PoliciesOption = PolicyInput | readonly PolicyInput[] | PolicySnapshot;
 
+/** What the manifests configure for this workload. */
+export interface SecurityConfig {
+  /** Compiled AuthorizationPolicies (possibly none). */
+  readonly policies: PolicySnapshot;
+  /** JWT checks of the RequestAuthentications in scope; `undefined` when none applies. */
+  readonly authenticator: RequestAuthenticator | undefined;
+}
+
 /**
- * Loads, validates, scopes and compiles the configured policies, once. Any problem is an
- * `OptionError` at construction (fail closed: a service never starts with half its policies).
+ * Loads, validates, scopes and compiles the AuthorizationPolicy and RequestAuthentication
+ * manifests, once. Any problem is an `OptionError` at construction (fail closed: a service never
+ * starts with half its policies).
  *
  * @example
  * ```ts
- * const snapshot = policySnapshot('./policies', { namespace: 'shop' }, {});
+ * const { policies, authenticator } = securityConfig('./policies', { namespace: 'shop' }, {}, {});
  * ```
  */
-export function policySnapshot(policies: PoliciesOption, workload: WorkloadOptions = {}, mesh: MeshOptions = {}): PolicySnapshot {
-  if (policies instanceof PolicySnapshot) return policies;
+export function securityConfig(
+  source: PoliciesOption,
+  workload: WorkloadOptions = {},
+  mesh: MeshOptions = {},
+  jwt: RequestAuthenticatorOptions = {},
+): SecurityConfig {
+  if (source instanceof PolicySnapshot) return { policies: source, authenticator: undefined };
   const { namespace, labels } = resolveWorkload(workload);
   if (namespace === undefined) {
     throw new OptionError('workload.namespace', 'is required to scope policies: set it, or POD_NAMESPACE, or run in a pod with a service account');
   }
+  let manifests;
+  let policies: PolicySnapshot;
   try {
-    const loaded = loadPoliciesSync(policies, { defaultNamespace: namespace });
-    return compilePolicies(loaded, { namespace, labels, ...mesh });
+    manifests = loadManifestsSync(source, { defaultNamespace: namespace });
+    policies = compilePolicies(manifests.policies, { namespace, labels, ...mesh });
   } catch (err) {
     if (err instanceof OptionError) throw err;
     throw new OptionError('policies', `could not be loaded: ${(err as Error).message}`, { cause: err });
   }
+  const rules = jwtRulesForWorkload(manifests.requestAuthentications, { namespace, labels, rootNamespace: mesh.rootNamespace ?? DEFAULT_ROOT_NAMESPACE });
+  return { policies, authenticator: rules.length === 0 ? undefined : createRequestAuthenticator(rules, jwt) };
 }

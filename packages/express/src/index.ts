@@ -1,4 +1,4 @@
-import type { Decision, PeerIdentity } from '@meshauth/core';
+import type { AuthInfo, Decision, PeerIdentity } from '@meshauth/core';
 
 declare global {
   // Express's own augmentation point; works for @types/express 4 and 5.
@@ -7,6 +7,8 @@ declare global {
     interface Request {
       /** The verified caller, or `undefined` when the request carried no peer identity. */
       peerPrincipal?: PeerIdentity | undefined;
+      /** The verified JWT (RequestAuthentication), or `undefined`. Claims are typed through `MeshAuthClaims`. */
+      auth?: AuthInfo | undefined;
       /** The meshauth decision for this request. */
       meshAuth?: Decision | undefined;
     }
@@ -14,4 +16,4 @@ declare global {
 }
 
 export { meshAuth, type MeshAuthMiddleware } from './middleware.js';
-export type { Decision, DecisionCode, MeshAuth, MeshAuthOptions, PeerIdentity } from '@meshauth/core';
+export type { AuthInfo, Decision, DecisionCode, MeshAuth, MeshAuthClaims, MeshAuthOptions, PeerIdentity } from '@meshauth/core';

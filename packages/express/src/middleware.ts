@@ -8,6 +8,7 @@ function apply(decision: Decision, req: Request, res: Response, next: NextFuncti
   req.meshAuth = decision;
   if (decision.allowed) {
     req.peerPrincipal = decision.peer;
+    req.auth = decision.auth;
     next();
     return;
   }

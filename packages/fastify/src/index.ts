@@ -1,4 +1,4 @@
-import type { Decision, MeshAuth, PeerIdentity } from '@meshauth/core';
+import type { AuthInfo, Decision, MeshAuth, PeerIdentity } from '@meshauth/core';
 import { meshAuth } from './plugin.js';
 
 declare module 'fastify' {
@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The verified caller, or `undefined` when the request carried no peer identity. */
     peerPrincipal: PeerIdentity | undefined;
+    /** The verified JWT (RequestAuthentication), or `undefined`. Claims are typed through `MeshAuthClaims`. */
+    auth: AuthInfo | undefined;
     /** The meshauth decision for this request. */
     meshAuth: Decision | undefined;
   }
@@ -16,4 +18,4 @@ declare module 'fastify' {
 
 export { meshAuth };
 export default meshAuth;
-export type { Decision, DecisionCode, MeshAuth, MeshAuthOptions, PeerIdentity } from '@meshauth/core';
+export type { AuthInfo, Decision, DecisionCode, MeshAuth, MeshAuthClaims, MeshAuthOptions, PeerIdentity } from '@meshauth/core';

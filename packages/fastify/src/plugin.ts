@@ -15,6 +15,7 @@ function apply(decision: Decision, request: FastifyRequest, reply: FastifyReply,
   request.meshAuth = decision;
   if (decision.allowed) {
     request.peerPrincipal = decision.peer;
+    request.auth = decision.auth;
     done();
     return;
   }
@@ -34,7 +35,12 @@ const plugin: FastifyPluginCallback<MeshAuthOptions> = (fastify, options, plugin
   // Declared up front so every request object keeps one shape.
   fastify.decorateRequest('peerPrincipal', undefined);
   fastify.decorateRequest('meshAuth', undefined);
+  fastify.decorateRequest('auth', undefined);
   fastify.decorate('meshAuthEngine', engine);
+  fastify.addHook('onClose', (_instance, closed) => {
+    engine.close();
+    closed();
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     const result = engine.decide(request.raw);
     if (result instanceof Promise) result.then((decision) => apply(decision, request, reply, done), done);

@@ -1,9 +1,11 @@
-import type { Decision, PeerIdentity } from '@meshauth/core';
+import type { AuthInfo, Decision, PeerIdentity } from '@meshauth/core';
 
 declare module 'koa' {
   interface DefaultState {
     /** The verified caller, or `undefined` when the request carried no peer identity. */
     peerPrincipal?: PeerIdentity | undefined;
+    /** The verified JWT (RequestAuthentication), or `undefined`. Claims are typed through `MeshAuthClaims`. */
+    auth?: AuthInfo | undefined;
     /** The meshauth decision for this request. */
     meshAuth?: Decision | undefined;
   }
@@ -14,4 +16,4 @@ declare module 'koa' {
 }
 
 export { meshAuth, type MeshAuthMiddleware } from './middleware.js';
-export type { Decision, DecisionCode, MeshAuth, MeshAuthOptions, PeerIdentity } from '@meshauth/core';
+export type { AuthInfo, Decision, DecisionCode, MeshAuth, MeshAuthClaims, MeshAuthOptions, PeerIdentity } from '@meshauth/core';

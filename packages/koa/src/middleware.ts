@@ -11,6 +11,7 @@ function apply(decision: Decision, ctx: ParameterizedContext, next: Next): Promi
   if (decision.allowed) {
     ctx.state.peerPrincipal = decision.peer;
     ctx.peerPrincipal = decision.peer;
+    ctx.state.auth = decision.auth;
     return next();
   }
   const { status, headers, body } = decision.response;

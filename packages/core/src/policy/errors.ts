@@ -36,7 +36,7 @@ export class PolicyLoadError extends MeshAuthError {
   readonly issues: readonly PolicyIssue[];
 
   constructor(issues: readonly PolicyIssue[], options?: { cause?: unknown }) {
-    super(summary(issues, 'loading AuthorizationPolicy manifests'), options);
+    super(summary(issues, 'loading Istio security manifests'), options);
     this.issues = Object.freeze([...issues]);
   }
 }

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { isBadDryRunValue, DRY_RUN_ANNOTATION } from './dry-run.js';
 import { PolicyLoadError, type PolicyIssue } from './errors.js';
+import { parseRequestAuthentication } from '../authn/parse-request-authn.js';
+import type { RequestAuthentication } from '../authn/model.js';
 import type { AuthorizationPolicy } from './types.js';
 import { validatePolicyObject } from './validate.js';
 
@@ -45,8 +47,22 @@ const KIND = 'AuthorizationPolicy';
 const GROUP = 'security.istio.io/';
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
+/**
+ * Everything of ours that a set of manifests holds.
+ *
+ * @example
+ * ```ts
+ * const { policies, requestAuthentications } = loadManifestsSync('./policies');
+ * ```
+ */
+export interface LoadedManifests {
+  readonly policies: AuthorizationPolicy[];
+  readonly requestAuthentications: RequestAuthentication[];
+}
+
 interface Accumulator {
   readonly policies: AuthorizationPolicy[];
+  readonly requestAuthentications: RequestAuthentication[];
   readonly errors: PolicyIssue[];
   readonly warnings: PolicyIssue[];
 }
@@ -83,6 +99,18 @@ function acceptDocument(acc: Accumulator, doc: unknown, file: string | undefined
       return;
     }
     items.forEach((item: unknown, i) => acceptDocument(acc, item, file, document, `${prefix}items[${i}].`, options));
+    return;
+  }
+  if (kind === 'RequestAuthentication' && apiVersion.startsWith(GROUP)) {
+    const ra = parseRequestAuthentication(doc, {
+      ...(file !== undefined ? { file } : {}),
+      ...(document !== undefined ? { index: document } : {}),
+      fieldPrefix: prefix,
+      ...(options.defaultNamespace !== undefined ? { defaultNamespace: options.defaultNamespace } : {}),
+    });
+    if (ra.ok) acc.requestAuthentications.push(ra.resource);
+    else acc.errors.push(...ra.errors);
+    acc.warnings.push(...ra.warnings);
     return;
   }
   if (kind !== KIND || !apiVersion.startsWith(GROUP)) return; // other kinds are not ours
@@ -127,7 +155,7 @@ function acceptText(acc: Accumulator, text: string, file: string | undefined, op
   });
 }
 
-function finish(acc: Accumulator, options: ParseOptions): AuthorizationPolicy[] {
+function finish(acc: Accumulator, options: ParseOptions): LoadedManifests {
   const seen = new Map<string, AuthorizationPolicy>();
   for (const p of acc.policies) {
     const id = `${p.metadata.namespace}/${p.metadata.name}`;
@@ -139,7 +167,7 @@ function finish(acc: Accumulator, options: ParseOptions): AuthorizationPolicy[] 
   }
   if (acc.errors.length > 0) throw new PolicyLoadError(acc.errors);
   if (options.onWarning) for (const w of acc.warnings) options.onWarning(w);
-  return acc.policies;
+  return { policies: acc.policies, requestAuthentications: acc.requestAuthentications };
 }
 
 /**
@@ -159,11 +187,11 @@ function finish(acc: Accumulator, options: ParseOptions): AuthorizationPolicy[] 
  * ```
  */
 export function parsePolicies(input: string | Readonly<Record<string, unknown>> | readonly unknown[], options: ParseOptions = {}): AuthorizationPolicy[] {
-  const acc: Accumulator = { policies: [], errors: [], warnings: [] };
+  const acc: Accumulator = { policies: [], requestAuthentications: [], errors: [], warnings: [] };
   if (typeof input === 'string') acceptText(acc, input, options.file, options);
   else if (Array.isArray(input)) input.forEach((doc: unknown, i) => acceptDocument(acc, doc, options.file, i, '', options));
   else acceptDocument(acc, input, options.file, undefined, '', options);
-  return finish(acc, options);
+  return finish(acc, options).policies;
 }
 
 function acceptPath(acc: Accumulator, path: string, options: ParseOptions): void {
@@ -193,18 +221,18 @@ function acceptPath(acc: Accumulator, path: string, options: ParseOptions): void
 }
 
 /**
- * Loads policies synchronously (meant for startup) from files, directories (`*.yaml`, `*.yml`, `*.json`, sorted, not recursive, as
+ * Loads AuthorizationPolicy and RequestAuthentication manifests synchronously (meant for startup) from files, directories (`*.yaml`, `*.yml`, `*.json`, sorted, not recursive, as
  * `kubectl apply -f dir`), text (`{ text, file? }`) and manifest objects. Everything is read and
  * validated before anything is returned; any problem throws one {@link PolicyLoadError}.
  *
  * @example
  * ```ts
- * const policies = loadPoliciesSync(['/etc/meshauth/policies', { text: extraYaml, file: 'extra.yaml' }], { defaultNamespace: 'shop' });
+ * const { policies, requestAuthentications } = loadManifestsSync(['/etc/meshauth/policies', { text: extraYaml, file: 'extra.yaml' }], { defaultNamespace: 'shop' });
  * const snapshot = compilePolicies(policies, { namespace: 'shop', labels: { app: 'orders' } });
  * ```
  */
-export function loadPoliciesSync(source: PolicyInput | readonly PolicyInput[], options: ParseOptions = {}): AuthorizationPolicy[] {
-  const acc: Accumulator = { policies: [], errors: [], warnings: [] };
+export function loadManifestsSync(source: PolicyInput | readonly PolicyInput[], options: ParseOptions = {}): LoadedManifests {
+  const acc: Accumulator = { policies: [], requestAuthentications: [], errors: [], warnings: [] };
   const sources: readonly PolicyInput[] = Array.isArray(source) ? source : [source as PolicyInput];
   for (const s of sources) {
     if (typeof s === 'string') acceptPath(acc, s, options);
@@ -218,6 +246,18 @@ export function loadPoliciesSync(source: PolicyInput | readonly PolicyInput[], o
     }
   }
   return finish(acc, options);
+}
+
+/**
+ * The AuthorizationPolicies of {@link loadManifestsSync}.
+ *
+ * @example
+ * ```ts
+ * const policies = loadPoliciesSync('./policies', { defaultNamespace: 'shop' });
+ * ```
+ */
+export function loadPoliciesSync(source: PolicyInput | readonly PolicyInput[], options: ParseOptions = {}): AuthorizationPolicy[] {
+  return loadManifestsSync(source, options).policies;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { PeerIdentity } from '../peer/peer-identity.js';
-import type { AuthzRequest } from '../policy/request.js';
+import type { AuthzJwt, AuthzRequest } from '../policy/request.js';
 import type { HttpInput } from './http-input.js';
 
 /** The parts of a request's attributes that belong to its connection, read once per connection. */
@@ -73,7 +73,7 @@ export function remoteIp(xff: string | string[] | undefined, sourceIp: string | 
  *
  * @example
  * ```ts
- * const attrs = toAuthzRequest(req, connectionAttributes(req.socket), peer, true, 0);
+ * const attrs = toAuthzRequest(req, connectionAttributes(req.socket), peer, undefined, true, 0);
  * evaluatePolicies(snapshot, attrs);
  * ```
  */
@@ -81,6 +81,7 @@ export function toAuthzRequest(
   input: HttpInput,
   connection: ConnectionAttributes,
   peer: PeerIdentity | undefined,
+  auth: AuthzJwt | undefined,
   trustedHop: boolean,
   numTrustedProxies: number,
 ): AuthzRequest {
@@ -97,5 +98,6 @@ export function toAuthzRequest(
     destinationPort: connection.destinationPort,
     sni: connection.sni,
     peer,
+    auth,
   };
 }
