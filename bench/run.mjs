@@ -1,5 +1,7 @@
-// Runs the benchmarks: `node bench/run.mjs` (HTTP and micro), `--micro` (micro only), `--http`
-// (HTTP only), `--filter=<text>` (HTTP pairs whose label contains the text). Settings come from
+// Runs the benchmarks: `node bench/run.mjs` (HTTP, micro and policy), `--micro` (micro only),
+// `--http` (HTTP only), `--policy` (policy evaluation and compile, meshAuth and node-casbin, only),
+// `--filter=<text>` (HTTP pairs whose label contains the text, policy sets whose name or label
+// does). Settings come from
 // BENCH_DURATION (s, default 5), BENCH_WARMUP (s, default 1) and BENCH_ROUNDS (default 2).
 // Results are printed and written as JSON to bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { printHttpReport, runHttpSuite } from './lib/http-suite.mjs';
 import { printMicroReport, runMicroSuite } from './lib/micro-suite.mjs';
 import { pinLoadGenerator } from './lib/pin.mjs';
+import { printPolicyHttpTargets, printPolicyReport, runPolicySuite } from './lib/policy-suite.mjs';
 
 function numberFromEnv(name, fallback, { integer = false } = {}) {
   const raw = process.env[name];
@@ -21,7 +24,7 @@ function numberFromEnv(name, fallback, { integer = false } = {}) {
 }
 
 const args = process.argv.slice(2);
-const only = args.includes('--micro') ? 'micro' : args.includes('--http') ? 'http' : undefined;
+const only = args.includes('--micro') ? 'micro' : args.includes('--http') ? 'http' : args.includes('--policy') ? 'policy' : undefined;
 const filter = args.find((a) => a.startsWith('--filter='))?.slice('--filter='.length);
 const settings = {
   duration: numberFromEnv('BENCH_DURATION', 5),
@@ -38,15 +41,21 @@ console.log(
 const report = { startedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, settings };
 let ok = true;
 
-if (only !== 'micro') {
+if (only === undefined || only === 'http') {
   console.log(`\nHTTP: ${settings.duration} s per run after ${settings.warmup} s warm-up, ${settings.rounds} rounds (baseline, meshAuth, ...)`);
   report.http = await runHttpSuite(settings);
   ok = printHttpReport(report.http) && ok;
+  printPolicyHttpTargets(report.http);
 }
-if (only !== 'http') {
+if (only === undefined || only === 'micro') {
   console.log('\nmicro-benchmarks');
   report.micro = await runMicroSuite(settings);
   printMicroReport(report.micro);
+}
+if (only === undefined || only === 'policy') {
+  console.log('\npolicy evaluation: meshAuth and node-casbin, one process per engine and shape');
+  report.policy = await runPolicySuite(settings);
+  ok = printPolicyReport(report.policy) && ok;
 }
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url));

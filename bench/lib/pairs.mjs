@@ -8,10 +8,14 @@ export const PAIRS = [
   { framework: 'koa', server: 'koa.mjs', load: 'xfcc' },
   { framework: 'fastify', server: 'fastify.mjs', load: 'mtls' },
   { framework: 'node:http', server: 'node-http.mjs', load: 'mtls' },
+  // The XFCC load again, with the 10-rule AuthorizationPolicy of bench/fixtures enforced.
+  { framework: 'fastify', server: 'fastify.mjs', load: 'xfcc-policy' },
+  { framework: 'express', server: 'express.mjs', load: 'xfcc-policy' },
 ];
 
 /** The server variants of a pair, baseline first. */
 export function variantsOf(pair) {
+  if (pair.load === 'xfcc-policy') return ['bare', 'xfcc-policy'];
   return pair.load === 'xfcc' ? ['bare', 'xfcc'] : ['mtls-bare', 'mtls'];
 }
 
@@ -22,6 +26,8 @@ export function labelOf(pair, variant) {
       return `${pair.framework} bare`;
     case 'xfcc':
       return `${pair.framework} + meshAuth (XFCC)`;
+    case 'xfcc-policy':
+      return `${pair.framework} + meshAuth (XFCC + policy)`;
     case 'mtls-bare':
       return `${pair.framework} mTLS bare`;
     default:
