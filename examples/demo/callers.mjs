@@ -1,4 +1,4 @@
-// The four callers of the demo, what each sends and what the service must make of it.
+// The callers of the demo, what each sends and what the service must make of it.
 import { istioSidecarXfcc, sendRequest } from '@meshauth/testkit';
 import { SIDECAR_ADDRESS } from './service.mjs';
 
@@ -55,6 +55,25 @@ export function callers({ caPem, frontendSvid }) {
         }),
       expect: { status: 400, code: 'XFCC_MALFORMED' },
       note: 'refused a header from the trusted hop that does not parse, rather than guess a caller from it.',
+    },
+    {
+      caller: FRONTEND_ID,
+      via: 'mTLS, POST /orders/7/refund',
+      send: (service) => sendRequest(`${service.mtlsUrl}/orders/7/refund`, { method: 'POST', identity: frontendSvid, ca: [caPem] }),
+      expect: { status: 403, code: 'ACCESS_DENIED' },
+      note: 'knew the caller, and its AuthorizationPolicy lets only the billing namespace refund orders.',
+    },
+    {
+      caller: WORKER_ID,
+      via: `XFCC from sidecar, POST /orders/7/refund`,
+      send: (service) =>
+        sendRequest(`${service.plainUrl}/orders/7/refund`, {
+          method: 'POST',
+          localAddress: SIDECAR_ADDRESS,
+          headers: { [XFCC]: istioSidecarXfcc({ by: SERVICE_ID, uri: WORKER_ID }) },
+        }),
+      expect: { status: 200, seenAs: WORKER_ID },
+      note: 'allowed the refund: the caller is in namespace billing (rule 1 of policies.yaml, path template /orders/{*}/refund).',
     },
   ];
 }

@@ -1,4 +1,4 @@
-// meshauth in a few seconds, with no cluster: a dev CA, one service, four callers, and who the
+// meshauth in a few seconds, with no cluster: a dev CA, one service, six callers, and who the
 // service saw each of them as. Exits 0 when every outcome is the expected one.
 import { createDevCa } from '@meshauth/testkit';
 import { callers, FRONTEND_ID, SERVICE_ID } from './callers.mjs';
