@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import { withAuthn } from './authn-stage.js';
 import type { RequestAuthenticator } from './authn/authenticator.js';
-import { authorize } from './authz-stage.js';
-import type { Decision } from './decision.js';
+import { authorizeReadings, refuse } from './authz-stage.js';
+import type { AllowedDecision, Decision } from './decision.js';
 import { identityDecision, internalErrorDecision } from './identity-decision.js';
 import { resolveOptions, type MeshAuthOptions, type ResolvedOptions } from './options.js';
 import { connectionFacts, resolvePeer, type ConnectionFacts } from './peer/resolve-peer.js';
@@ -12,6 +12,11 @@ import { explainPolicies, type AuthzExplanation } from './policy/explain.js';
 import type { PolicySnapshot } from './policy/snapshot.js';
 import { connectionAttributes, toAuthzRequest, type ConnectionAttributes } from './request/authz-request.js';
 import type { HttpInput } from './request/http-input.js';
+import { policyView } from './request/policy-view.js';
+import { readRequest, refusalOf, type RequestContext } from './request/readings.js';
+import { isRefusal } from './request/refusal.js';
+import { routeRulesOf, type RouteRuleOptions, type RouteRulesInput } from './route-rules/compile.js';
+import { resolveWorkload } from './workload/pod-info.js';
 import { denialResponses } from './responses.js';
 
 /** What one connection has taught the engine, kept for its later requests. */
@@ -25,6 +30,19 @@ interface ConnectionState {
 }
 
 const XFCC = 'x-forwarded-client-cert';
+
+/**
+ * What a route guard or handler passes to {@link MeshAuth.authorize}: the router facts, and the
+ * decision the middleware already made for the request (its peer and JWT are reused).
+ *
+ * @example
+ * ```ts
+ * engine.authorize(req, rules, { router: EXPRESS_DEFAULT_ROUTER, decision: req.meshAuth });
+ * ```
+ */
+export interface AuthorizeContext extends RequestContext {
+  readonly decision?: Decision | undefined;
+}
 
 /** The request as the JWT stage changes it (headers it removes or sets, a token taken out of the query). */
 type Mutable = { headers: Record<string, unknown>; url?: string | undefined };
@@ -52,9 +70,15 @@ export interface MeshAuth {
    * (remote key sets, external authorizers) may need to wait. Never throws: an internal failure
    * is a denial with `INTERNAL_ERROR`.
    */
-  decide(request: HttpInput): Decision | Promise<Decision>;
+  decide(request: HttpInput, context?: RequestContext): Decision | Promise<Decision>;
   /** Every policy and rule considered for this request and why each matched or not; `undefined` without policies. */
-  explain(request: HttpInput): AuthzExplanation | undefined;
+  explain(request: HttpInput, context?: RequestContext): AuthzExplanation | undefined;
+  /**
+   * Decides route rules (or a rule) for a request: route guards and in-handler checks that need
+   * application data. Ambiguous requests are refused (400) as for policies; a denial is 403
+   * `ACCESS_DENIED`. Synchronous; does not call `onDecision`.
+   */
+  authorize(request: HttpInput, rules: RouteRulesInput, context?: AuthorizeContext): Decision;
   /**
    * Loads and compiles a new set of AuthorizationPolicy and RequestAuthentication manifests and
    * swaps it in atomically. On any error it throws and the current set stays in force.
@@ -116,24 +140,41 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
     return toAuthzRequest(request, state.attributes, decision.peer, decision.auth, state.facts.trustedHop, numTrustedProxies);
   }
 
-  function authorizeAfterAuthn(decision: Decision, request: HttpInput, state: ConnectionState, current: SecurityConfig): Decision {
-    if (!decision.allowed) return decision;
-    return authorize(decision, current.policies, authzRequest(request, state, decision), respond);
+  // Every reading of the request (path spelling x method x host) against the snapshot, or 400.
+  function authorizeAll(decision: AllowedDecision, snapshot: PolicySnapshot, request: HttpInput, state: ConnectionState, context: RequestContext | undefined): Decision {
+    const readings = readRequest(request, context, authzRequest(request, state, decision), policyView(snapshot), resolved.request, state.facts.trustedHop);
+    return isRefusal(readings) ? refuse(decision, readings, respond) : authorizeReadings(decision, readings, respond);
   }
 
-  function decideOnce(request: HttpInput): Decision | Promise<Decision> {
+  function authorizeAfterAuthn(decision: Decision, request: HttpInput, state: ConnectionState, current: SecurityConfig, context: RequestContext | undefined): Decision {
+    if (!decision.allowed) return decision;
+    return authorizeAll(decision, current.policies, request, state, context);
+  }
+
+  function decideOnce(request: HttpInput, context: RequestContext | undefined): Decision | Promise<Decision> {
     const state = stateOf(request.socket);
     const identity = identityOf(request, state);
     const current = security;
-    if (!identity.allowed || current === undefined) return identity;
+    if (!identity.allowed) return identity;
+    if (current === undefined) {
+      // Without policies there is no path rule to bypass: refusing is opt-in (request.refuseAlways).
+      const refused = resolved.request.refuseAlways ? refusalOf(request, context, resolved.request, state.facts.trustedHop) : undefined;
+      return refused === undefined ? identity : refuse(identity, refused, respond);
+    }
     const authenticator = current.authenticator;
-    if (authenticator === undefined) return authorize(identity, current.policies, authzRequest(request, state, identity), respond);
+    if (authenticator === undefined) return authorizeAll(identity, current.policies, request, state, context);
     const result = authenticator.authenticate({ method: request.method, url: request.url, headers: request.headers, scheme: state.facts.encrypted ? 'https' : 'http' });
     // A verified-token cache hit or no token at all is answered synchronously: no promise per request.
     if (result instanceof Promise) {
-      return result.then((r) => authorizeAfterAuthn(withAuthn(identity, r, request as Mutable), request, state, current));
+      return result.then((r) => authorizeAfterAuthn(withAuthn(identity, r, request as Mutable), request, state, current, context));
     }
-    return authorizeAfterAuthn(withAuthn(identity, result, request as Mutable), request, state, current);
+    return authorizeAfterAuthn(withAuthn(identity, result, request as Mutable), request, state, current, context);
+  }
+
+  let routeDefaults: RouteRuleOptions | undefined;
+  function routeRuleDefaults(): RouteRuleOptions {
+    routeDefaults ??= { namespace: resolveWorkload(options.workload ?? {}).namespace ?? 'default', ...(options.mesh === undefined ? {} : { mesh: options.mesh }) };
+    return routeDefaults;
   }
 
   function report(decision: Decision, request: HttpInput): Decision {
@@ -155,10 +196,10 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
     get authenticator() {
       return security?.authenticator;
     },
-    decide(request) {
+    decide(request, context) {
       let decision: Decision | Promise<Decision>;
       try {
-        decision = decideOnce(request);
+        decision = decideOnce(request, context);
       } catch (err) {
         decision = internalErrorDecision(err, respond);
       }
@@ -170,11 +211,24 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
       }
       return report(decision, request);
     },
-    explain(request) {
+    explain(request, context) {
       const current = security;
       if (current === undefined) return undefined;
       const state = stateOf(request.socket);
-      return explainPolicies(current.policies, authzRequest(request, state, identityOf(request, state)));
+      const base = authzRequest(request, state, identityOf(request, state));
+      const readings = readRequest(request, context, base, policyView(current.policies), resolved.request, state.facts.trustedHop);
+      // The mesh's reading (the first), with the host as policies compare it; the request as sent when refused.
+      return explainPolicies(current.policies, isRefusal(readings) ? base : (readings[0]?.request ?? base));
+    },
+    authorize(request, rules, context) {
+      try {
+        const state = stateOf(request.socket);
+        const decision = context?.decision ?? identityOf(request, state);
+        if (!decision.allowed) return decision;
+        return authorizeAll(decision, routeRulesOf(rules, routeRuleDefaults()).snapshot, request, state, context);
+      } catch (err) {
+        return internalErrorDecision(err, respond);
+      }
     },
     updatePolicies(policies) {
       const next = securityConfig(policies, options.workload, options.mesh, options.jwt);

@@ -1,5 +1,5 @@
 export { MeshAuthError, OptionError, type MeshAuthErrorCode } from './errors.js';
-export { createMeshAuth, type MeshAuth } from './engine.js';
+export { createMeshAuth, type AuthorizeContext, type MeshAuth } from './engine.js';
 export type { AllowedDecision, Decision, DecisionCode, DecisionFacts, DeniedDecision, DenialResponse, XfccIgnoredReason } from './decision.js';
 export type { AccessDeniedBody } from './responses.js';
 export { resolveOptions, type MeshAuthOptions, type PeerMode, type ResolvedOptions, type XfccOptions } from './options.js';
@@ -15,6 +15,16 @@ export {
 export type { ManifestIssue } from './manifest/issues.js';
 export type { HttpInput } from './request/http-input.js';
 export { requestPath, toAuthzRequest, connectionAttributes, type ConnectionAttributes } from './request/authz-request.js';
+export {
+  EXPRESS_DEFAULT_ROUTER, FASTIFY_DEFAULT_ROUTER, fastifyRouterProfile, KOA_ROUTER_DEFAULT_ROUTER, pathToRegexpRouterProfile, UNKNOWN_ROUTER,
+  type RouterProfile,
+} from './request/router-profile.js';
+export type { RequestContext } from './request/readings.js';
+export { routePath, type MatchedRoute } from './request/route-path.js';
+export type { RequestOptions, StricterRefusal } from './request/request-options.js';
+export type { PathNormalization } from './request/path-canonical.js';
+export type { RefusalCode, RefusalRule } from './request/refusal.js';
+export { compileRouteRules, NotMountedError, RouteRules, type RouteRuleAction, type RouteRuleOptions, type RouteRulesInput } from './route-rules/index.js';
 export { parseLabelsFile, resolveWorkload, type Workload, type WorkloadOptions } from './workload/pod-info.js';
 export { PeerIdentity, type PeerSource } from './peer/peer-identity.js';
 export { DEFAULT_TRUSTED_PROXIES, trustedHops, type TrustedHopCheck } from './peer/trusted-hops.js';

@@ -7,6 +7,7 @@ import { OptionError } from './errors.js';
 import { DEFAULT_TRUSTED_PROXIES, trustedHops, type TrustedHopCheck } from './peer/trusted-hops.js';
 import type { XfccTrust } from './peer/xfcc-peer.js';
 import type { HttpInput } from './request/http-input.js';
+import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from './request/request-options.js';
 import { SpiffeId } from './spiffe/spiffe-id.js';
 import { TrustBundleSet, type TrustBundleInput } from './spiffe/trust-bundle.js';
 import { TrustDomain } from './spiffe/trust-domain.js';
@@ -87,6 +88,11 @@ export interface MeshAuthOptions {
   numTrustedProxies?: number;
   /** Called with every decision, allowed or not: a decision log, metrics. Must not throw. */
   onDecision?: (decision: Decision, request: HttpInput) => void;
+  /**
+   * How the path, method and host that policies see are read, and which ambiguous requests are
+   * refused with 400 on top of the defaults (which cannot be removed).
+   */
+  request?: RequestOptions;
 }
 
 /** Options after validation, in the form the request path uses. */
@@ -101,11 +107,12 @@ export interface ResolvedOptions {
   readonly security: SecurityConfig | undefined;
   readonly accessDeniedBody: AccessDeniedBody;
   readonly numTrustedProxies: number;
+  readonly request: ResolvedRequestOptions;
 }
 
 const KNOWN = new Set([
   'mode', 'trustBundles', 'trustDomains', 'trustedProxies', 'requirePeer', 'xfcc', 'policies', 'workload', 'mesh', 'jwt',
-  'accessDeniedBody', 'numTrustedProxies', 'onDecision',
+  'accessDeniedBody', 'numTrustedProxies', 'onDecision', 'request',
 ]);
 const KNOWN_XFCC = new Set(['expectBy', 'requireSingleElement']);
 const MODES: readonly PeerMode[] = ['auto', 'tls', 'xfcc'];
@@ -198,5 +205,6 @@ export function resolveOptions(options: MeshAuthOptions = {}): ResolvedOptions {
     security: options.policies === undefined ? undefined : securityConfig(options.policies, options.workload, options.mesh, options.jwt),
     accessDeniedBody,
     numTrustedProxies,
+    request: resolveRequestOptions(options.request),
   };
 }

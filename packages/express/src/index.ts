@@ -16,4 +16,6 @@ declare global {
 }
 
 export { meshAuth, type MeshAuthMiddleware } from './middleware.js';
-export type { AuthInfo, Decision, DecisionCode, MeshAuth, MeshAuthClaims, MeshAuthOptions, PeerIdentity } from '@meshauth/core';
+export { authorize, type GuardOptions } from './guard.js';
+export type { AuthInfo, Decision, DecisionCode, MeshAuth, MeshAuthClaims, MeshAuthOptions, PeerIdentity, PolicyRule, RouteRulesInput } from '@meshauth/core';
+export { compileRouteRules, NotMountedError, RouteRules } from '@meshauth/core';

@@ -1,8 +1,19 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createMeshAuth, type Decision, type MeshAuth, type MeshAuthOptions } from '@meshauth/core';
+import { compileRouteRules, createMeshAuth, RouteRules, type Decision, type MeshAuth, type MeshAuthOptions, type RouteRulesInput } from '@meshauth/core';
+import { allow, deny, guard, type GuardOptions } from './guard.js';
+import { contextOf, rememberEngine } from './router-view.js';
 
-/** The middleware, with the engine behind it for `explain()` and `updatePolicies()`. */
-export type MeshAuthMiddleware = RequestHandler & { readonly engine: MeshAuth };
+/**
+ * The middleware, with the engine behind it for `explain()` and `updatePolicies()`, and route
+ * guards bound to that engine (usable even where the middleware is not mounted).
+ */
+export type MeshAuthMiddleware = RequestHandler & {
+  readonly engine: MeshAuth;
+  /** A guard that passes only requests one of the rules matches. */
+  allow(rules: RouteRulesInput, options?: GuardOptions): RequestHandler;
+  /** A guard that refuses requests one of the rules matches. */
+  deny(rules: RouteRulesInput, options?: GuardOptions): RequestHandler;
+};
 
 function apply(decision: Decision, req: Request, res: Response, next: NextFunction): void {
   req.meshAuth = decision;
@@ -17,26 +28,41 @@ function apply(decision: Decision, req: Request, res: Response, next: NextFuncti
 }
 
 /**
- * Express middleware: decides each request with meshauth, puts the caller's identity on
- * `req.peerPrincipal` and the decision on `req.meshAuth`, or answers the denial itself.
- * Options are validated here, when the middleware is made.
+ * Builds the middleware; options are validated here, when the middleware is made.
  *
  * @example
  * ```ts
- * import express from 'express';
- * import { meshAuth } from '@meshauth/express';
- *
  * const app = express();
  * app.use(meshAuth({ requirePeer: true }));
  * app.get('/whoami', (req, res) => res.json({ caller: req.peerPrincipal?.id }));
  * ```
  */
-export function meshAuth(options: MeshAuthOptions = {}): MeshAuthMiddleware {
+function createMiddleware(options: MeshAuthOptions = {}): MeshAuthMiddleware {
   const engine = createMeshAuth(options);
   const middleware: RequestHandler = function meshAuthMiddleware(req, res, next) {
-    const result = engine.decide(req);
+    rememberEngine(req, engine);
+    // The router's view of the path, from the app's settings (path-safety.md, design rule 1).
+    const result = engine.decide(req, contextOf(req));
     if (result instanceof Promise) result.then((decision) => apply(decision, req, res, next), next);
     else apply(result, req, res, next);
   };
-  return Object.assign(middleware, { engine });
+  const bound = (action: 'ALLOW' | 'DENY') => (rules: RouteRulesInput, guardOptions: GuardOptions = {}): RequestHandler =>
+    guard(rules instanceof RouteRules ? rules : compileRouteRules(rules, { ...guardOptions, action }), engine, `meshAuth().${action.toLowerCase()}()`);
+  return Object.assign(middleware, { engine, allow: bound('ALLOW'), deny: bound('DENY') });
 }
+
+/**
+ * Express middleware: decides each request with meshauth, puts the caller's identity on
+ * `req.peerPrincipal` and the decision on `req.meshAuth`, or answers the denial itself. Mount it
+ * with `app.use()` before every router: it reads the path, method and host as the app's router
+ * will dispatch them (`case sensitive routing`, `strict routing`), and refuses ambiguous requests
+ * with 400 when policies are configured. `meshAuth.allow(rule)` and `meshAuth.deny(rule)` make
+ * route guards that use the engine of the middleware that ran.
+ *
+ * @example
+ * ```ts
+ * app.use(meshAuth({ policies: './policies' }));
+ * app.get('/admin', meshAuth.allow({ from: [{ source: { namespaces: ['admin'] } }] }), handler);
+ * ```
+ */
+export const meshAuth: typeof createMiddleware & { readonly allow: typeof allow; readonly deny: typeof deny } = Object.assign(createMiddleware, { allow, deny });

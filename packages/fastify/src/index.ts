@@ -1,7 +1,12 @@
 import type { AuthInfo, Decision, MeshAuth, PeerIdentity } from '@meshauth/core';
 import { meshAuth } from './plugin.js';
+import type { RouteAuthConfig } from './route-rules.js';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Route-level rules, compiled when the route is registered. */
+    meshAuth?: RouteAuthConfig;
+  }
   interface FastifyInstance {
     /** The engine behind the plugin, for `explain()` and `updatePolicies()`. */
     meshAuthEngine: MeshAuth;
@@ -17,5 +22,7 @@ declare module 'fastify' {
 }
 
 export { meshAuth };
+export { authorize, type RouteAuthConfig } from './route-rules.js';
+export { compileRouteRules, NotMountedError, RouteRules } from '@meshauth/core';
 export default meshAuth;
-export type { AuthInfo, Decision, DecisionCode, MeshAuth, MeshAuthClaims, MeshAuthOptions, PeerIdentity } from '@meshauth/core';
+export type { AuthInfo, Decision, DecisionCode, MeshAuth, MeshAuthClaims, MeshAuthOptions, PeerIdentity, PolicyRule, RouteRulesInput } from '@meshauth/core';

@@ -1,6 +1,8 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import { createMeshAuth, type Decision, type MeshAuth, type MeshAuthOptions } from '@meshauth/core';
+import { rememberRouter, routeRulesHook } from './route-rules.js';
+import { contextOf, routerOfInstance } from './router-view.js';
 
 /** Keys Fastify itself reads from `register` options; they are not meshauth's to validate. */
 const REGISTER_KEYS = new Set(['prefix', 'logLevel', 'logSerializers']);
@@ -41,8 +43,13 @@ const plugin: FastifyPluginCallback<MeshAuthOptions> = (fastify, options, plugin
     engine.close();
     closed();
   });
+  const router = routerOfInstance(fastify);
+  rememberRouter(engine, router);
+  // Route `config.meshAuth` is compiled as each route is registered.
+  fastify.addHook('onRoute', routeRulesHook(engine));
   fastify.addHook('onRequest', (request, reply, done) => {
-    const result = engine.decide(request.raw);
+    // Routing has happened: the matched route and its decoded params are known here.
+    const result = engine.decide(request.raw, contextOf(request, router));
     if (result instanceof Promise) result.then((decision) => apply(decision, request, reply, done), done);
     else apply(result, request, reply, done);
   });
@@ -52,7 +59,11 @@ const plugin: FastifyPluginCallback<MeshAuthOptions> = (fastify, options, plugin
 /**
  * Fastify plugin: decides each request with meshauth in an `onRequest` hook, puts the caller's
  * identity on `request.peerPrincipal` and the decision on `request.meshAuth`, or replies with the
- * denial. Registered with fastify-plugin, so it applies to every route of the instance.
+ * denial. Registered with fastify-plugin, so it applies to every route of the instance. Policies
+ * are evaluated on the path of the route find-my-way matched, with the instance's router options
+ * (`caseSensitive`, `ignoreTrailingSlash`, `ignoreDuplicateSlashes`, `useSemicolonDelimiter`);
+ * ambiguous requests are refused with 400. Routes registered after the plugin may carry
+ * `config: { meshAuth: { allow, deny } }` rules.
  *
  * @example
  * ```ts

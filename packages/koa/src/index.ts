@@ -15,5 +15,8 @@ declare module 'koa' {
   }
 }
 
-export { meshAuth, type MeshAuthMiddleware } from './middleware.js';
-export type { AuthInfo, Decision, DecisionCode, MeshAuth, MeshAuthClaims, MeshAuthOptions, PeerIdentity } from '@meshauth/core';
+export { meshAuth, type KoaMeshAuthOptions, type MeshAuthMiddleware } from './middleware.js';
+export { authorize, type GuardOptions } from './guard.js';
+export type { KoaRouterOptions } from './router-view.js';
+export { compileRouteRules, NotMountedError, RouteRules } from '@meshauth/core';
+export type { AuthInfo, Decision, DecisionCode, MeshAuth, MeshAuthClaims, MeshAuthOptions, PeerIdentity, PolicyRule, RouteRulesInput } from '@meshauth/core';

@@ -18,6 +18,8 @@ export interface HttpInput {
   readonly url?: string | undefined;
   /** Lower-cased header names, Node's joining of repeated headers. */
   readonly headers: IncomingHttpHeaders;
+  /** Header names and values as received, in order (Node keeps only the first of repeated `Host` headers in `headers`). */
+  readonly rawHeaders?: readonly string[] | undefined;
   /** The connection the request arrived on: a `TLSSocket` when Node terminated TLS. */
   readonly socket: Socket;
 }
