@@ -156,6 +156,18 @@ describe('malformed tokens [JVL parseFromString]', () => {
     expect(refused(`${h}.${p}.${s.slice(0, -2)}+/`).reason).toBe('JWT_SIGNATURE_INVALID');
   });
 
+  it('refuses a valid signature spelled with non-zero pad bits (RFC 4648 §3.5): one token, one spelling', async () => {
+    const t = await mint(ec, claims);
+    const [h, p, s] = t.split('.') as [string, string, string];
+    // A 64-byte ES256 signature is 86 characters: the last one carries 2 unused bits.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(s.slice(-1));
+    const sibling = `${s.slice(0, -1)}${alphabet[last ^ 1]}`;
+    expect(Buffer.from(sibling, 'base64url')).toEqual(Buffer.from(s, 'base64url'));
+    expect(sync(authn.authenticate(bearer(t))).ok).toBe(true);
+    expect(refused(`${h}.${p}.${sibling}`).reason).toBe('JWT_BAD_BASE64');
+  });
+
   it('refuses headers and payloads that are not JSON objects: arrays, strings, nested JWTs', async () => {
     const inner = await mint(rsa, claims);
     expect(refused(rawToken('bm90IGpzb24', claims)).reason).toBe('JWT_BAD_JSON');

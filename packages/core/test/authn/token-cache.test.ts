@@ -91,7 +91,11 @@ describe('verified-token cache in the authenticator', () => {
     const t = await mint(key, { iss: ISS, sub: 'a' });
     sync(authn.authenticate(bearer(t)));
     expect(sync(authn.authenticate({ headers: { authorization: `Bearer ${t}, more` } })).ok).toBe(true);
-    expect(sync(authn.authenticate({ headers: { authorization: `Bearer ${t}x` } }))).toMatchObject({ ok: false, reason: 'JWT_SIGNATURE_INVALID' });
+    // The extra character makes the signature segment either too long for its key or a spelling
+    // with non-zero pad bits: refused either way, never served from the cache.
+    const junk = sync(authn.authenticate({ headers: { authorization: `Bearer ${t}x` } }));
+    expect(junk.ok).toBe(false);
+    expect(['JWT_SIGNATURE_INVALID', 'JWT_BAD_BASE64']).toContain(junk.ok ? 'accepted' : junk.reason);
   });
 });
 

@@ -120,5 +120,9 @@ describe('strict JSON and base64url', () => {
     expect(decodeBase64Url('Y')).toBeUndefined();
     expect(decodeBase64Url('a+b/')).toBeUndefined();
     expect(decodeBase64Url('Y Q')).toBeUndefined();
+    // 'YR' decodes to 'a' as well under a lenient decoder: its unused bits are not zero.
+    expect(decodeBase64Url('YR')).toBeUndefined();
+    expect(decodeBase64Url('YWI')?.toString()).toBe('ab');
+    expect(decodeBase64Url('YWJ')).toBeUndefined();
   });
 });
