@@ -1,13 +1,14 @@
-// Runs the benchmarks: `node bench/run.mjs` (HTTP, micro and policy), `--micro` (micro only),
+// Runs the benchmarks: `node bench/run.mjs` (HTTP, micro, policy and JWT), `--micro` (micro only),
 // `--http` (HTTP only), `--policy` (policy evaluation and compile, meshAuth and node-casbin, only),
-// `--filter=<text>` (HTTP pairs whose label contains the text, policy sets whose name or label
-// does). Settings come from
-// BENCH_DURATION (s, default 5), BENCH_WARMUP (s, default 1) and BENCH_ROUNDS (default 2).
+// `--jwt` (JWT verification: micro-benchmarks and the JWT pairs, only), `--filter=<text>` (HTTP
+// and JWT pairs whose label contains the text, policy sets whose name or label does). Settings
+// come from BENCH_DURATION (s, default 5), BENCH_WARMUP (s, default 1) and BENCH_ROUNDS (default 2).
 // Results are printed and written as JSON to bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { printHttpReport, runHttpSuite } from './lib/http-suite.mjs';
+import { printJwtReport, runJwtSuite } from './lib/jwt-suite.mjs';
 import { printMicroReport, runMicroSuite } from './lib/micro-suite.mjs';
 import { pinLoadGenerator } from './lib/pin.mjs';
 import { printPolicyHttpTargets, printPolicyReport, runPolicySuite } from './lib/policy-suite.mjs';
@@ -24,7 +25,7 @@ function numberFromEnv(name, fallback, { integer = false } = {}) {
 }
 
 const args = process.argv.slice(2);
-const only = args.includes('--micro') ? 'micro' : args.includes('--http') ? 'http' : args.includes('--policy') ? 'policy' : undefined;
+const only = ['micro', 'http', 'policy', 'jwt'].find((suite) => args.includes(`--${suite}`));
 const filter = args.find((a) => a.startsWith('--filter='))?.slice('--filter='.length);
 const settings = {
   duration: numberFromEnv('BENCH_DURATION', 5),
@@ -56,6 +57,11 @@ if (only === undefined || only === 'policy') {
   console.log('\npolicy evaluation: meshAuth and node-casbin, one process per engine and shape');
   report.policy = await runPolicySuite(settings);
   ok = printPolicyReport(report.policy) && ok;
+}
+if (only === undefined || only === 'jwt') {
+  console.log('\nJWT verification: micro-benchmarks, then Fastify bare vs meshAuth (RequestAuthentication) and @fastify/jwt');
+  report.jwt = await runJwtSuite(settings);
+  ok = printJwtReport(report.jwt) && ok;
 }
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url));

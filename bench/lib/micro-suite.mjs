@@ -10,7 +10,8 @@ const ns = (n) => Math.round(n).toLocaleString('en-US');
 
 const MICRO_DIR = fileURLToPath(new URL('../micro/', import.meta.url));
 
-function runFile(file, pinned) {
+/** Runs bench/micro/<file> in its own process; resolves with the results it sends over IPC. */
+export function runMicroFile(file, pinned) {
   const [command, args] = serverCommand(pinned, `${MICRO_DIR}${file}`, []);
   const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
@@ -28,11 +29,14 @@ function runFile(file, pinned) {
 
 /** Runs every micro-benchmark file and returns all their results, in file order. */
 export async function runMicroSuite({ pinned }) {
-  // policy-*.mjs belong to the policy suite (bench/lib/policy-suite.mjs).
-  const files = readdirSync(MICRO_DIR).filter((f) => f.endsWith('.mjs') && f !== 'harness.mjs' && !f.startsWith('policy-')).sort();
+  // policy-*.mjs belong to the policy suite (bench/lib/policy-suite.mjs), jwt-*.mjs to the JWT
+  // suite (bench/lib/jwt-suite.mjs).
+  const files = readdirSync(MICRO_DIR)
+    .filter((f) => f.endsWith('.mjs') && f !== 'harness.mjs' && !f.startsWith('policy-') && !f.startsWith('jwt-'))
+    .sort();
   const results = [];
   for (const file of files) {
-    for (const result of await runFile(file, pinned)) results.push({ file, ...result });
+    for (const result of await runMicroFile(file, pinned)) results.push({ file, ...result });
   }
   return results;
 }

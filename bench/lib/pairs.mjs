@@ -13,8 +13,21 @@ export const PAIRS = [
   { framework: 'express', server: 'express.mjs', load: 'xfcc-policy' },
 ];
 
+/**
+ * The JWT pairs (bench/lib/jwt-suite.mjs, `--jwt`): bare Fastify against Fastify verifying the
+ * same ES256 token on every request, with meshAuth's RequestAuthentication (`jwt`) or with
+ * @fastify/jwt, each with its verified-token cache on and off. `variant` is the server variant.
+ */
+export const JWT_PAIRS = [
+  { framework: 'fastify', server: 'fastify.mjs', load: 'jwt', variant: 'jwt' },
+  { framework: 'fastify', server: 'fastify.mjs', load: 'jwt', variant: 'fastify-jwt' },
+  { framework: 'fastify', server: 'fastify.mjs', load: 'jwt', variant: 'jwt-nocache' },
+  { framework: 'fastify', server: 'fastify.mjs', load: 'jwt', variant: 'fastify-jwt-nocache' },
+];
+
 /** The server variants of a pair, baseline first. */
 export function variantsOf(pair) {
+  if (pair.load === 'jwt') return ['bare', pair.variant];
   if (pair.load === 'xfcc-policy') return ['bare', 'xfcc-policy'];
   return pair.load === 'xfcc' ? ['bare', 'xfcc'] : ['mtls-bare', 'mtls'];
 }
@@ -28,6 +41,14 @@ export function labelOf(pair, variant) {
       return `${pair.framework} + meshAuth (XFCC)`;
     case 'xfcc-policy':
       return `${pair.framework} + meshAuth (XFCC + policy)`;
+    case 'jwt':
+      return `${pair.framework} + meshAuth (JWT)`;
+    case 'jwt-nocache':
+      return `${pair.framework} + meshAuth (JWT, no cache)`;
+    case 'fastify-jwt':
+      return `${pair.framework} + @fastify/jwt (cache)`;
+    case 'fastify-jwt-nocache':
+      return `${pair.framework} + @fastify/jwt (no cache)`;
     case 'mtls-bare':
       return `${pair.framework} mTLS bare`;
     default:

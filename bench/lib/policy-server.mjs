@@ -3,7 +3,7 @@
 // uses it, the fixture is checked to be what the report says it is: 10 rules in scope, and both
 // callers of the XFCC load allowed by the rule in the middle of the ALLOW rules.
 import { fileURLToPath } from 'node:url';
-import { evaluatePolicies, policySnapshot, ruleId } from '@meshauth/core';
+import { evaluatePolicies, ruleId, securityConfig } from '@meshauth/core';
 
 export const POLICY_FIXTURE = fileURLToPath(new URL('../fixtures/policy-10-rules.yaml', import.meta.url));
 /** The benchmark server as a workload: the XFCC load names it spiffe://cluster.local/ns/bench/sa/server. */
@@ -14,7 +14,7 @@ const RULES = 10;
 const MATCHING_POLICY = 'bench/allow-internal-callers';
 
 function checkFixture() {
-  const snapshot = policySnapshot(POLICY_FIXTURE, POLICY_WORKLOAD);
+  const snapshot = securityConfig(POLICY_FIXTURE, POLICY_WORKLOAD).policies;
   const rules = snapshot.policies.reduce((n, p) => n + p.rules.length, 0);
   if (rules !== RULES) throw new Error(`${POLICY_FIXTURE}: ${rules} rules apply to the bench workload, expected ${RULES}`);
   // Envoy's order within the ALLOW stage: rule ids sorted by name.
