@@ -142,6 +142,9 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
 
   // Every reading of the request (path spelling x method x host) against the snapshot, or 400.
   function authorizeAll(decision: AllowedDecision, snapshot: PolicySnapshot, request: HttpInput, state: ConnectionState, context: RequestContext | undefined): Decision {
+    // No AuthorizationPolicy applies (e.g. only RequestAuthentication was given): every request is
+    // allowed whatever its spelling, so there is nothing to read twice or to refuse.
+    if (snapshot.policies.length === 0) return decision;
     const readings = readRequest(request, context, authzRequest(request, state, decision), policyView(snapshot), resolved.request, state.facts.trustedHop);
     return isRefusal(readings) ? refuse(decision, readings, respond) : authorizeReadings(decision, readings, respond);
   }
