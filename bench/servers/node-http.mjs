@@ -1,7 +1,7 @@
 // node:http with no framework: bare, or with @meshauth/core's engine called in the handler.
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createMeshAuth, denialBody } from '@meshauth/core';
+import { createMeshAuth } from '@meshauth/core';
 import { meshAuthOptions, mtlsOptions, probe, variantArg } from '../lib/server-probe.mjs';
 
 const variant = variantArg(['bare', 'xfcc', 'mtls-bare', 'mtls']);
@@ -12,9 +12,8 @@ function ok(res) {
 }
 
 function deny(res, decision) {
-  res.statusCode = decision.status;
-  res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify(denialBody(decision)));
+  const { status, headers, body } = decision.response;
+  res.writeHead(status, headers).end(body);
 }
 
 let listener = (_req, res) => ok(res);
