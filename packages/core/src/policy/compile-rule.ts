@@ -4,10 +4,11 @@ import {
   compileSourceField,
   type CompiledField,
   type FieldContext,
-  type IndexDimension,
 } from './fields.js';
 import type { Pred } from './identity-match.js';
-import type { PolicyAction, PolicyOperation, PolicyRule, PolicySource } from './types.js';
+import { fit } from './arrays.js';
+import type { IndexEntry, IndexField, IndexSide } from './index-keys.js';
+import type { PolicyAction, PolicyCondition, PolicyOperation, PolicyRule, PolicySource } from './types.js';
 
 /**
  * One rule compiled: `(from empty OR any source) AND (to empty OR any operation) AND all conditions`
@@ -40,8 +41,8 @@ export interface CompiledRuleBody {
   /** Why an ALLOW rule was dropped (it then never matches). */
   readonly dropped: string | undefined;
   readonly match: Pred;
-  /** Candidate keys per dimension; the rule matches only requests carrying one of them. */
-  readonly keys: ReadonlyMap<IndexDimension, readonly string[]>;
+  /** Ways to file the rule in the index (see {@link IndexSide}); empty when it must always be checked. */
+  readonly index: readonly IndexSide[];
 }
 
 const SOURCE_FIELDS: readonly (readonly [keyof PolicySource, keyof PolicySource, string])[] = [
@@ -72,7 +73,9 @@ const FALSE: Pred = () => false;
  * ```
  */
 export function all(preds: readonly Pred[]): Pred {
-  const [a, b, c] = preds;
+  const a = preds[0];
+  const b = preds[1];
+  const c = preds[2];
   if (a === undefined) return TRUE;
   if (b === undefined) return a;
   if (c === undefined) return (r) => a(r) && b(r);
@@ -92,7 +95,8 @@ export function all(preds: readonly Pred[]): Pred {
  * ```
  */
 export function any(preds: readonly Pred[]): Pred {
-  const [a, b] = preds;
+  const a = preds[0];
+  const b = preds[1];
   if (a === undefined) return FALSE;
   if (b === undefined) return a;
   if (preds.length === 2) return (r) => a(r) || b(r);
@@ -102,47 +106,109 @@ export function any(preds: readonly Pred[]): Pred {
   };
 }
 
-function sourceFields(source: PolicySource, path: string, ctx: FieldContext): CompiledField[] {
+const NONE: readonly string[] = Object.freeze([]);
+const NO_FIELDS: readonly (readonly CompiledField[])[] = Object.freeze([]);
+const NO_FIELDS_FLAT: readonly CompiledField[] = Object.freeze([]);
+const NO_CONDITIONS: readonly PolicyCondition[] = Object.freeze([]);
+const NO_SIDES: readonly IndexSide[] = Object.freeze([]);
+
+function sourceFields(source: PolicySource, entry: number, ctx: FieldContext): readonly CompiledField[] {
   const out: CompiledField[] = [];
-  for (const [pos, neg, name] of SOURCE_FIELDS) {
-    const f = compileSourceField(name, source[pos] ?? [], source[neg] ?? [], `${path}.${name}`, ctx);
+  for (let i = 0; i < SOURCE_FIELDS.length; i++) {
+    const spec = SOURCE_FIELDS[i] as (typeof SOURCE_FIELDS)[number];
+    const pos = spec[0];
+    const neg = spec[1];
+    const name = spec[2];
+    const values = source[pos];
+    const notValues = source[neg];
+    if (values === undefined && notValues === undefined) continue;
+    const f = compileSourceField(name, values ?? NONE, notValues ?? NONE, fieldPath('from', entry, '.source.', name), ctx);
     if (f) out.push(f);
   }
-  return out;
+  return fit(out);
 }
 
-function operationFields(op: PolicyOperation, path: string): CompiledField[] {
+function operationFields(op: PolicyOperation, entry: number, ctx: FieldContext): readonly CompiledField[] {
   const out: CompiledField[] = [];
-  for (const [pos, neg] of OPERATION_FIELDS) {
-    const f = compileOperationField(pos, op[pos] ?? [], op[neg] ?? [], `${path}.${pos}`);
+  for (let i = 0; i < OPERATION_FIELDS.length; i++) {
+    const spec = OPERATION_FIELDS[i] as (typeof OPERATION_FIELDS)[number];
+    const pos = spec[0];
+    const neg = spec[1];
+    const values = op[pos];
+    const notValues = op[neg];
+    if (values === undefined && notValues === undefined) continue;
+    const f = compileOperationField(pos, values ?? NONE, notValues ?? NONE, fieldPath('to', entry, '.operation.', pos), ctx);
     if (f) out.push(f);
   }
-  return out;
+  return fit(out);
 }
 
-/** Keys of a dimension that every entry of a side (`from` or `to`) requires, or `undefined`. */
-function sideKeys(side: readonly (readonly CompiledField[])[], dimension: IndexDimension): string[] | undefined {
+/** AND of the fields' tests, without a list for one or two fields (the common cases). */
+function andFields(fields: readonly CompiledField[]): Pred {
+  const n = fields.length;
+  if (n === 0) return TRUE;
+  const a = (fields[0] as CompiledField).test;
+  if (n === 1) return a;
+  const b = (fields[1] as CompiledField).test;
+  if (n === 2) return (r) => a(r) && b(r);
+  return all(fields.map((f) => f.test));
+}
+
+// Field paths repeat in every rule (`from[0].source.principals`): one string each, shared.
+const PATHS = { from: new Map<string, string[]>(), to: new Map<string, string[]>(), when: new Map<string, string[]>() };
+
+/** `${side}[${entry}]${middle}${name}`, shared between rules. */
+function fieldPath(side: 'from' | 'to' | 'when', entry: number, middle: string, name: string): string {
+  if (entry >= 16) return `${side}[${entry}]${middle}${name}`;
+  const bySide = PATHS[side];
+  let byEntry = bySide.get(name);
+  if (byEntry === undefined) {
+    byEntry = [];
+    bySide.set(name, byEntry);
+  }
+  return (byEntry[entry] ??= `${side}[${entry}]${middle}${name}`);
+}
+
+/** The keys of an entry's fields (exact length), or `undefined` when no field has keys. */
+function entryIndex(entry: readonly CompiledField[]): IndexEntry | undefined {
+  let n = 0;
+  for (let i = 0; i < entry.length; i++) if ((entry[i] as CompiledField).keys !== undefined) n++;
+  if (n === 0) return undefined;
+  if (n === entry.length) return entry.map((f) => f.keys as IndexField);
+  const out: IndexField[] = [];
+  for (let i = 0; i < entry.length; i++) {
+    const k = (entry[i] as CompiledField).keys;
+    if (k !== undefined) out.push(k);
+  }
+  return fit(out);
+}
+
+/** The side's alternative: every entry must offer a field with keys. */
+function sideIndex(side: readonly (readonly CompiledField[])[]): IndexSide | undefined {
   if (side.length === 0) return undefined;
-  const keys = new Set<string>();
-  for (const entry of side) {
-    const f = entry.find((x) => x.index?.dimension === dimension);
-    if (!f?.index) return undefined;
-    for (const k of f.index.keys) keys.add(k);
+  if (side.length === 1) {
+    const e = entryIndex(side[0] as CompiledField[]);
+    return e === undefined ? undefined : [e];
   }
-  return [...keys];
+  const out = side.map(entryIndex);
+  for (let i = 0; i < out.length; i++) if (out[i] === undefined) return undefined;
+  return out as IndexEntry[];
 }
 
-function indexKeys(from: readonly (readonly CompiledField[])[], to: readonly (readonly CompiledField[])[], when: readonly CompiledField[]): Map<IndexDimension, readonly string[]> {
-  const keys = new Map<IndexDimension, readonly string[]>();
-  for (const dimension of ['principal', 'namespace'] as const) {
-    const k = sideKeys(from, dimension) ?? when.find((f) => f.index?.dimension === dimension)?.index?.keys;
-    if (k) keys.set(dimension, k);
+function ruleIndex(from: readonly (readonly CompiledField[])[], to: readonly (readonly CompiledField[])[], when: readonly CompiledField[]): readonly IndexSide[] {
+  const f = sideIndex(from);
+  const t = sideIndex(to);
+  let w = 0;
+  for (let i = 0; i < when.length; i++) if ((when[i] as CompiledField).keys !== undefined) w++;
+  if (w === 0) return f === undefined ? (t === undefined ? NO_SIDES : [t]) : t === undefined ? [f] : [f, t];
+  const out: IndexSide[] = [];
+  if (f !== undefined) out.push(f);
+  if (t !== undefined) out.push(t);
+  for (let i = 0; i < when.length; i++) {
+    const k = (when[i] as CompiledField).keys;
+    if (k !== undefined) out.push([[k]]);
   }
-  for (const dimension of ['method', 'path'] as const) {
-    const k = sideKeys(to, dimension);
-    if (k) keys.set(dimension, k);
-  }
-  return keys;
+  return fit(out);
 }
 
 /**
@@ -155,25 +221,30 @@ function indexKeys(from: readonly (readonly CompiledField[])[], to: readonly (re
  * ```
  */
 export function compileRule(rule: PolicyRule, action: PolicyAction, ctx: FieldContext): CompiledRuleBody {
-  const from = (rule.from ?? []).map((f, i) => sourceFields(f.source, `from[${i}].source`, ctx));
-  const to = (rule.to ?? []).map((t, i) => operationFields(t.operation, `to[${i}].operation`));
-  const when: CompiledField[] = [];
-  const ignored: string[] = [];
+  const from = rule.from === undefined ? NO_FIELDS : rule.from.map((f, i) => sourceFields(f.source, i, ctx));
+  const to = rule.to === undefined ? NO_FIELDS : rule.to.map((t, i) => operationFields(t.operation, i, ctx));
+  let when: CompiledField[] | undefined;
+  let ignored: string[] | undefined;
   let dropped: string | undefined;
-  (rule.when ?? []).forEach((cond, i) => {
-    const c = compileCondition(cond, `when[${i}]`, ctx);
-    if (c === undefined) return;
+  const conditions = rule.when ?? NO_CONDITIONS;
+  for (let i = 0; i < conditions.length; i++) {
+    const cond = conditions[i] as PolicyCondition;
+    const c = compileCondition(cond, fieldPath('when', i, '', ''), ctx);
+    if (c === undefined) continue;
     if ('unbuildable' in c) {
       if (action === 'ALLOW') dropped ??= `when[${i}] (${cond.key}): ${c.unbuildable}`;
-      else ignored.push(`when[${i}] (${cond.key}): ${c.unbuildable}`);
-      return;
+      else (ignored ??= []).push(`when[${i}] (${cond.key}): ${c.unbuildable}`);
+      continue;
     }
-    when.push(c);
-  });
+    (when ??= []).push(c);
+  }
   const parts: Pred[] = [];
-  if (from.length > 0) parts.push(any(from.map((fields) => all(fields.map((f) => f.test)))));
-  if (to.length > 0) parts.push(any(to.map((fields) => all(fields.map((f) => f.test)))));
-  for (const w of when) parts.push(w.test);
+  if (from.length === 1) parts.push(andFields(from[0] as CompiledField[]));
+  else if (from.length > 0) parts.push(any(from.map(andFields)));
+  if (to.length === 1) parts.push(andFields(to[0] as CompiledField[]));
+  else if (to.length > 0) parts.push(any(to.map(andFields)));
+  const w = when === undefined ? NO_FIELDS_FLAT : fit(when);
+  for (const f of w) parts.push(f.test);
   const match = dropped === undefined ? all(parts) : FALSE;
-  return { from, to, when, ignored, dropped, match, keys: dropped === undefined ? indexKeys(from, to, when) : new Map() };
+  return { from, to, when: w, ignored: ignored === undefined ? NONE : fit(ignored), dropped, match, index: dropped === undefined ? ruleIndex(from, to, w) : NO_SIDES };
 }

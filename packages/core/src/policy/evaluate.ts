@@ -34,11 +34,10 @@ function withExtras(engine: Engine, req: AuthzRequest, d: AuthzDecision): AuthzD
 }
 
 function rbac(engine: Engine, req: AuthzRequest): AuthzDecision {
-  const deny = engine.deny?.first(req);
-  if (deny !== undefined) return deny.decision;
-  if (!engine.hasAllow) return engine.noAllowPolicy;
-  const allow = engine.allow?.first(req);
-  return allow === undefined ? engine.defaultDeny : allow.decision;
+  // DENY rules come first in the group: a DENY match denies; otherwise the first ALLOW match allows.
+  const m = engine.rbac?.first(req);
+  if (m !== undefined) return m.decision;
+  return engine.hasAllow ? engine.defaultDeny : engine.noAllowPolicy;
 }
 
 /**

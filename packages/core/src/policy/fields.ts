@@ -7,8 +7,18 @@ import {
   type Pred,
 } from './identity-match.js';
 import { IpSet } from './ip-match.js';
+import {
+  fieldKeys,
+  namespaceKeys,
+  pathKeys,
+  patternKeys,
+  requestPrincipalKeys,
+  serviceAccountKeys,
+  type IndexField,
+  type IndexValue,
+} from './index-keys.js';
 import { claimsMatcher, jwtClaimMatcher, jwtIdentityPart, requestPrincipalsMatcher } from './jwt-match.js';
-import { PatternSet, parsePattern } from './match-values.js';
+import { PatternSet, parsePattern, stringTest } from './match-values.js';
 import { compilePathTemplate, isPathTemplate } from './path-template.js';
 import type { AuthzRequest } from './request.js';
 import { expandTrustDomainAliases, replaceTrustDomainAliases, type TrustDomainBundle } from './trust-domain.js';
@@ -21,9 +31,6 @@ import { portNumber } from './validate-values.js';
  * (`pilot/pkg/security/authz/model/model.go` permission/principal). Every value matcher is false
  * when the attribute is missing, so a missing attribute fails `values` and passes `notValues`.
  */
-
-/** Attributes the rule index can look candidates up by. */
-export type IndexDimension = 'principal' | 'namespace' | 'method' | 'path';
 
 /**
  * A compiled field or condition.
@@ -43,8 +50,8 @@ export interface CompiledField {
   readonly test: Pred;
   /** What the request carries for this attribute, for explanations. */
   readonly observe: (req: AuthzRequest) => string;
-  /** Exact keys this field requires, for the rule index. */
-  readonly index: { readonly dimension: IndexDimension; readonly keys: readonly string[] } | undefined;
+  /** Keys of the rule index, one set of alternatives per value; `undefined` when a value has none. */
+  readonly keys: IndexField | undefined;
 }
 
 /** What compiling a field needs to know about its policy and the mesh. */
@@ -52,6 +59,11 @@ export interface FieldContext {
   readonly policyNamespace: string;
   readonly bundle: TrustDomainBundle;
   readonly spaceDelimited: ReadonlySet<string>;
+  /**
+   * Matchers already built in this compilation, by attribute and values: rules repeat the same
+   * methods, namespaces or hosts, and one matcher serves them all.
+   */
+  readonly matchers?: Map<string, Pred>;
 }
 
 /** A condition that could not be built, with Istio's reason. */
@@ -62,16 +74,23 @@ export interface Unbuildable {
 const q = (s: string): string => JSON.stringify(s);
 
 const observePeer = (req: AuthzRequest): string => (req.peer ? `peer principal ${q(req.peer.principal)}` : 'no mTLS peer identity');
-const observeJwt = (ctx: FieldContext) => (req: AuthzRequest): string => {
+const observeJwt = (spaceDelimited: ReadonlySet<string>) => (req: AuthzRequest): string => {
   if (!req.auth) return 'no verified JWT';
-  const iss = jwtIdentityPart(req, 'iss', ctx.spaceDelimited);
-  const sub = jwtIdentityPart(req, 'sub', ctx.spaceDelimited);
+  const iss = jwtIdentityPart(req, 'iss', spaceDelimited);
+  const sub = jwtIdentityPart(req, 'sub', spaceDelimited);
   return `JWT iss ${iss === undefined ? '(none)' : q(iss)} sub ${sub === undefined ? '(none)' : q(sub)}`;
 };
 const observeIp = (label: string, get: (r: AuthzRequest) => string | undefined) => (req: AuthzRequest): string => {
   const ip = get(req);
   return ip === undefined ? `no ${label}` : `${label} ${ip}`;
 };
+const observeHost = (r: AuthzRequest): string => `host ${q(r.host)}`;
+const observeMethod = (r: AuthzRequest): string => `method ${q(r.method)}`;
+const observePath = (r: AuthzRequest): string => `path ${q(r.path)}`;
+const observePort = (r: AuthzRequest): string => (r.destinationPort === undefined ? 'no destination port' : `destination port ${r.destinationPort}`);
+const observeSni = (r: AuthzRequest): string => (r.sni ? `SNI ${q(r.sni)}` : 'no SNI');
+const observeJwtClaim = (claim: 'aud' | 'azp') => (r: AuthzRequest): string =>
+  r.auth ? `JWT ${claim} ${JSON.stringify(r.auth.claims[claim] ?? (claim === 'aud' ? r.auth.audiences : r.auth.presenter)) ?? '(none)'}` : 'no verified JWT';
 
 function combine(pos: Pred | undefined, neg: Pred | undefined): Pred {
   if (pos && neg) return (r) => pos(r) && !neg(r);
@@ -80,64 +99,58 @@ function combine(pos: Pred | undefined, neg: Pred | undefined): Pred {
   return () => true;
 }
 
+// Paths and principals usually name one route or one caller each: looking them up would cost more
+// than it saves.
+const UNSHARED: ReadonlySet<string> = new Set(['paths', 'principals', 'requestPrincipals']);
+
+/** `build(values)`, or the matcher built for the same attribute (`kind`) and values before. */
+function matcher(ctx: FieldContext | undefined, kind: string, values: readonly string[], build: (values: readonly string[]) => Pred): Pred {
+  const cache = ctx?.matchers;
+  if (cache === undefined || UNSHARED.has(kind)) return build(values);
+  const key = values.length === 1 ? `${kind}\u0000${values[0] as string}` : `${kind}\u0000${values.join('\u0000')}`;
+  let m = cache.get(key);
+  if (m === undefined) {
+    m = build(values);
+    cache.set(key, m);
+  }
+  return m;
+}
+
 function field(
   path: string,
   values: readonly string[],
   notValues: readonly string[],
+  kind: string,
   build: (values: readonly string[]) => Pred,
   observe: (req: AuthzRequest) => string,
-  index?: CompiledField['index'],
+  keys: IndexField | undefined,
+  ctx: FieldContext | undefined,
 ): CompiledField | undefined {
   if (values.length === 0 && notValues.length === 0) return undefined; // model.go insertFront skips empty fields
-  const test = combine(values.length ? build(values) : undefined, notValues.length ? build(notValues) : undefined);
-  return { path, values, notValues, test, observe, index };
+  const test = combine(values.length ? matcher(ctx, kind, values, build) : undefined, notValues.length ? matcher(ctx, kind, notValues, build) : undefined);
+  return { path, values, notValues, test, observe, keys };
 }
 
-function exactKeys(values: readonly string[], dimension: IndexDimension, ok: (v: string) => boolean): CompiledField['index'] {
-  return values.length > 0 && values.every(ok) ? { dimension, keys: values } : undefined;
-}
+const principalKeys = (v: string): IndexValue => patternKeys('principal', v, 'present');
+const methodKeys = (v: string): IndexValue => patternKeys('method', v, 'present');
+// HostMatcher ignores case; the request host is lower-case (request.ts).
+const hostKeys = (v: string): IndexValue => patternKeys('host', v, 'present', true);
 
-const noWildcard = (v: string): boolean => !v.startsWith('*') && !v.endsWith('*');
-
-/**
- * The first path segment a path value requires (`/api/x`, `/api/*`, `/api/{*}` ⇒ `api`), or
- * `undefined` when the value can match paths with different first segments.
- *
- * @example
- * ```ts
- * pathIndexKey('/api/orders*'); // 'api'
- * pathIndexKey('/ap*');         // undefined
- * ```
- */
-export function pathIndexKey(value: string): string | undefined {
-  if (!value.startsWith('/')) return undefined;
-  if (isPathTemplate(value)) {
-    const segs = value.slice(1).split('/');
-    const first = segs[0] ?? '';
-    return segs.length > 1 && first !== '{*}' && first !== '{**}' ? first : undefined;
-  }
-  const p = parsePattern(value, 'nonEmpty');
-  const slash = p.text.indexOf('/', 1);
-  if (p.kind === 'exact') return p.text.slice(1, slash < 0 ? undefined : slash);
-  if (p.kind === 'prefix' && slash > 0) return p.text.slice(1, slash);
-  return undefined;
-}
-
-/**
- * The request's first path segment, the key of {@link pathIndexKey}.
- *
- * @example
- * ```ts
- * requestPathKey('/api/orders/1'); // 'api'
- * ```
- */
-export function requestPathKey(path: string): string | undefined {
-  if (path.charCodeAt(0) !== 47) return undefined;
-  const slash = path.indexOf('/', 1);
-  return slash < 0 ? path.slice(1) : path.slice(1, slash);
-}
+// Matchers of one value (the common case) are one closure doing the comparison itself.
 
 function pathsMatcher(values: readonly string[]): Pred {
+  if (values.length === 1) {
+    const v = values[0] as string;
+    if (isPathTemplate(v)) {
+      const re = compilePathTemplate(v);
+      return (req) => re.test(req.path);
+    }
+    const p = parsePattern(v, 'nonEmpty');
+    const t = p.text;
+    if (p.kind === 'exact') return (req) => req.path === t;
+    if (p.kind === 'prefix') return (req) => req.path.startsWith(t);
+    if (p.kind === 'suffix') return (req) => req.path.endsWith(t);
+  }
   const templates = values.filter(isPathTemplate).map(compilePathTemplate);
   const set = new PatternSet(values.filter((v) => !isPathTemplate(v)).map((v) => parsePattern(v, 'nonEmpty')));
   return (req) => {
@@ -146,6 +159,26 @@ function pathsMatcher(values: readonly string[]): Pred {
     for (const re of templates) if (re.test(path)) return true;
     return false;
   };
+}
+
+function methodsMatcher(values: readonly string[]): Pred {
+  if (values.length === 1) {
+    const p = parsePattern(values[0] as string, 'present');
+    const t = p.text;
+    if (p.kind === 'exact') return (req) => req.method === t;
+  }
+  const test = stringTest(values, 'present');
+  return (req) => test(req.method);
+}
+
+function hostsMatcher(values: readonly string[]): Pred {
+  const test = stringTest(values, 'present', true);
+  return (req) => test(req.host);
+}
+
+function sniMatcher(values: readonly string[]): Pred {
+  const test = stringTest(values, 'nonEmpty');
+  return (req) => test(req.sni ?? '');
 }
 
 function portsMatcher(values: readonly string[]): Pred {
@@ -167,6 +200,12 @@ const sourceIp = (r: AuthzRequest): string | undefined => r.sourceIp;
 // Envoy's remote_ip equals the direct peer unless XFF/PROXY protocol says otherwise.
 const remoteIp = (r: AuthzRequest): string | undefined => r.remoteIp ?? r.sourceIp;
 const destinationIp = (r: AuthzRequest): string | undefined => r.destinationIp;
+const sourceIpMatcher = ipMatcher(sourceIp);
+const remoteIpMatcher = ipMatcher(remoteIp);
+const destinationIpMatcher = ipMatcher(destinationIp);
+const observeSourceIp = observeIp('source IP', sourceIp);
+const observeRemoteIp = observeIp('remote IP', remoteIp);
+const observeDestinationIp = observeIp('destination IP', destinationIp);
 
 /**
  * The header value Envoy's HeaderMatcher reads: all values of the header joined with `,`
@@ -199,20 +238,10 @@ export function headerValue(req: AuthzRequest, name: string): string | undefined
 
 function headerMatcher(name: string): (values: readonly string[]) => Pred {
   return (values) => {
-    const set = new PatternSet(values.map((v) => parsePattern(v, 'present')));
+    const test = stringTest(values, 'present');
     return (req) => {
       const v = headerValue(req, name);
-      return v !== undefined && set.test(v);
-    };
-  };
-}
-
-function stringMatcher(get: (r: AuthzRequest) => string | undefined, star: 'present' | 'nonEmpty', lowerCase = false): (values: readonly string[]) => Pred {
-  return (values) => {
-    const set = new PatternSet(values.map((v) => parsePattern(v, star, lowerCase)));
-    return (req) => {
-      const v = get(req);
-      return v !== undefined && set.test(v);
+      return v !== undefined && test(v);
     };
   };
 }
@@ -231,20 +260,22 @@ export function compileSourceField(name: string, values: readonly string[], notV
     case 'notPrincipals': {
       const v = replaceTrustDomainAliases(values, ctx.bundle);
       const n = replaceTrustDomainAliases(notValues, ctx.bundle);
-      return field(path, v, n, principalsMatcher, observePeer, exactKeys(v, 'principal', noWildcard));
+      return field(path, v, n, 'principals', principalsMatcher, observePeer, fieldKeys(v, principalKeys), ctx);
     }
     case 'namespaces':
-      return field(path, values, notValues, namespacesMatcher, observePeer, exactKeys(values, 'namespace', (x) => !x.includes('*') && !x.includes('/')));
+      return field(path, values, notValues, 'namespaces', namespacesMatcher, observePeer, fieldKeys(values, namespaceKeys), ctx);
     case 'serviceAccounts':
-      return field(path, values, notValues, (vs) => serviceAccountsMatcher(vs, ctx.policyNamespace), observePeer);
+      return field(path, values, notValues, `serviceAccounts ${ctx.policyNamespace}`, (vs) => serviceAccountsMatcher(vs, ctx.policyNamespace), observePeer,
+        fieldKeys(values, (v) => serviceAccountKeys(v, ctx.policyNamespace)), ctx);
     case 'trustDomains':
-      return field(path, expandTrustDomainAliases(values, ctx.bundle), expandTrustDomainAliases(notValues, ctx.bundle), trustDomainsMatcher, observePeer);
+      return field(path, expandTrustDomainAliases(values, ctx.bundle), expandTrustDomainAliases(notValues, ctx.bundle), 'trustDomains', trustDomainsMatcher, observePeer, undefined, ctx);
     case 'requestPrincipals':
-      return field(path, values, notValues, (vs) => requestPrincipalsMatcher(vs, ctx.spaceDelimited), observeJwt(ctx));
+      return field(path, values, notValues, 'requestPrincipals', (vs) => requestPrincipalsMatcher(vs, ctx.spaceDelimited), observeJwt(ctx.spaceDelimited),
+        fieldKeys(values, requestPrincipalKeys), ctx);
     case 'ipBlocks':
-      return field(path, values, notValues, ipMatcher(sourceIp), observeIp('source IP', sourceIp));
+      return field(path, values, notValues, 'ipBlocks', sourceIpMatcher, observeSourceIp, undefined, ctx);
     case 'remoteIpBlocks':
-      return field(path, values, notValues, ipMatcher(remoteIp), observeIp('remote IP', remoteIp));
+      return field(path, values, notValues, 'remoteIpBlocks', remoteIpMatcher, observeRemoteIp, undefined, ctx);
     default:
       throw new TypeError(`unknown source field ${name}`);
   }
@@ -258,21 +289,17 @@ export function compileSourceField(name: string, values: readonly string[], notV
  * compileOperationField('paths', ['/api/*'], ['/api/admin*'], 'to[0].operation.paths');
  * ```
  */
-export function compileOperationField(name: string, values: readonly string[], notValues: readonly string[], path: string): CompiledField | undefined {
+export function compileOperationField(name: string, values: readonly string[], notValues: readonly string[], path: string, ctx?: FieldContext): CompiledField | undefined {
   switch (name) {
     case 'hosts':
       // HostMatcher: ignore_case, `*` = present_match; the request host is lower-cased by the caller.
-      return field(path, values, notValues, stringMatcher((r) => r.host, 'present', true), (r) => `host ${q(r.host)}`);
+      return field(path, values, notValues, 'hosts', hostsMatcher, observeHost, fieldKeys(values, hostKeys), ctx);
     case 'methods':
-      return field(path, values, notValues, stringMatcher((r) => r.method, 'present'), (r) => `method ${q(r.method)}`,
-        exactKeys(values, 'method', noWildcard));
-    case 'paths': {
-      const keys = values.map(pathIndexKey);
-      const index = values.length > 0 && keys.every((k) => k !== undefined) ? { dimension: 'path' as const, keys: keys as string[] } : undefined;
-      return field(path, values, notValues, pathsMatcher, (r) => `path ${q(r.path)}`, index);
-    }
+      return field(path, values, notValues, 'methods', methodsMatcher, observeMethod, fieldKeys(values, methodKeys), ctx);
+    case 'paths':
+      return field(path, values, notValues, 'paths', pathsMatcher, observePath, fieldKeys(values, pathKeys), ctx);
     case 'ports':
-      return field(path, values, notValues, portsMatcher, (r) => (r.destinationPort === undefined ? 'no destination port' : `destination port ${r.destinationPort}`));
+      return field(path, values, notValues, 'ports', portsMatcher, observePort, undefined, ctx);
     default:
       throw new TypeError(`unknown operation field ${name}`);
   }
@@ -297,16 +324,15 @@ function simpleCondition(key: SimpleKey, values: readonly string[], notValues: r
     case 'request.auth.audiences':
     case 'request.auth.presenter': {
       const claim = key === 'request.auth.audiences' ? 'aud' : 'azp';
-      return field(path, values, notValues, (vs) => jwtClaimMatcher(claim, vs, ctx.spaceDelimited), (r) =>
-        r.auth ? `JWT ${claim} ${JSON.stringify(r.auth.claims[claim] ?? (claim === 'aud' ? r.auth.audiences : r.auth.presenter)) ?? '(none)'}` : 'no verified JWT');
+      return field(path, values, notValues, claim, (vs) => jwtClaimMatcher(claim, vs, ctx.spaceDelimited), observeJwtClaim(claim), undefined, ctx);
     }
     case 'destination.ip':
-      return field(path, values, notValues, ipMatcher(destinationIp), observeIp('destination IP', destinationIp));
+      return field(path, values, notValues, 'destination.ip', destinationIpMatcher, observeDestinationIp, undefined, ctx);
     case 'destination.port':
-      return compileOperationField('ports', values, notValues, path);
+      return compileOperationField('ports', values, notValues, path, ctx);
     case 'connection.sni':
       // requested_server_name is "" in plaintext: `*` (`.+`) and every value fail, notValues pass.
-      return field(path, values, notValues, stringMatcher((r) => r.sni ?? '', 'nonEmpty'), (r) => (r.sni ? `SNI ${q(r.sni)}` : 'no SNI'));
+      return field(path, values, notValues, 'connection.sni', sniMatcher, observeSni, undefined, ctx);
   }
 }
 
@@ -327,13 +353,16 @@ export function compileCondition(cond: PolicyCondition, path: string, ctx: Field
     case 'simple':
       return simpleCondition(k.key, values, notValues, path, ctx);
     case 'header':
-      return field(path, values, notValues, headerMatcher(k.name), (r) => {
+      return field(path, values, notValues, `header ${k.name}`, headerMatcher(k.name), (r) => {
         const v = headerValue(r, k.name);
         return v === undefined ? `no ${k.name} header` : `header ${k.name} ${q(v)}`;
-      });
-    case 'claims':
-      return field(path, values, notValues, (vs) => claimsMatcher(k.path, vs, ctx.spaceDelimited), (r) =>
-        r.auth ? `JWT claim ${k.path.join('.')} ${JSON.stringify(claimPreview(r.auth.claims, k.path)) ?? '(none)'}` : 'no verified JWT');
+      }, fieldKeys(values, (v) => patternKeys('header', v, 'present', false, [k.name])), ctx);
+    case 'claims': {
+      const split = k.path.length === 1 && ctx.spaceDelimited.has(k.path[0] as string);
+      return field(path, values, notValues, `claims ${JSON.stringify(k.path)}`, (vs) => claimsMatcher(k.path, vs, ctx.spaceDelimited), (r) =>
+        r.auth ? `JWT claim ${k.path.join('.')} ${JSON.stringify(claimPreview(r.auth.claims, k.path)) ?? '(none)'}` : 'no verified JWT',
+        fieldKeys(values, (v) => patternKeys('claim', v, 'nonEmpty', false, k.path, split)), ctx);
+    }
     case 'unbuildable':
       return { unbuildable: k.reason };
     case 'invalid':

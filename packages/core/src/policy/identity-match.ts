@@ -1,4 +1,4 @@
-import { PatternSet, RE2_DOT, parsePattern, quoteMeta } from './match-values.js';
+import { RE2_DOT, parsePattern, quoteMeta, stringTest } from './match-values.js';
 import type { AuthzRequest } from './request.js';
 
 /**
@@ -22,10 +22,17 @@ export type Pred = (req: AuthzRequest) => boolean;
  * ```
  */
 export function principalsMatcher(values: readonly string[]): Pred {
-  const set = new PatternSet(values.map((v) => parsePattern(v, 'present')));
+  if (values.length === 1) {
+    const p = parsePattern(values[0] as string, 'present');
+    const t = p.text;
+    // One value (the common case): one closure doing the comparison itself.
+    if (p.kind === 'exact') return (req) => req.peer !== undefined && req.peer.principal === t;
+    if (p.kind === 'prefix') return (req) => req.peer !== undefined && req.peer.principal.startsWith(t);
+  }
+  const test = stringTest(values, 'present');
   return (req) => {
     const peer = req.peer;
-    return peer !== undefined && set.test(peer.principal);
+    return peer !== undefined && test(peer.principal);
   };
 }
 

@@ -13,8 +13,15 @@ import type { AuthzRequest } from './request.js';
  * - no JWT or no claim is a missing attribute: positive matchers false, `notValues` true.
  */
 
-/** Reads a claim by path from the payload; `undefined` when any step is missing or not an object. */
-function claimAt(claims: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
+/**
+ * Reads a claim by path from the payload; `undefined` when any step is missing or not an object.
+ *
+ * @example
+ * ```ts
+ * claimAt({ org: { team: 'a' } }, ['org', 'team']); // 'a'
+ * ```
+ */
+export function claimAt(claims: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
   let v: unknown = claims;
   for (const key of path) {
     if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(v, key)) return undefined;

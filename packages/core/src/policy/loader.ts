@@ -114,13 +114,13 @@ function acceptDocument(acc: Accumulator, doc: unknown, file: string | undefined
     return;
   }
   if (kind !== KIND || !apiVersion.startsWith(GROUP)) return; // other kinds are not ours
-  const result = validatePolicyObject(doc, {
-    ...where(file, document),
-    fieldPrefix: prefix,
-    ...(options.defaultNamespace !== undefined ? { defaultNamespace: options.defaultNamespace } : {}),
-  });
-  acc.errors.push(...result.errors);
-  acc.warnings.push(...result.warnings);
+  const ctx: { file?: string; document?: number; fieldPrefix: string; defaultNamespace?: string } = { fieldPrefix: prefix };
+  if (file !== undefined) ctx.file = file;
+  if (document !== undefined) ctx.document = document;
+  if (options.defaultNamespace !== undefined) ctx.defaultNamespace = options.defaultNamespace;
+  const result = validatePolicyObject(doc, ctx);
+  if (result.errors.length > 0) acc.errors.push(...result.errors);
+  if (result.warnings.length > 0) acc.warnings.push(...result.warnings);
   if (result.policy) {
     const dryRun = result.policy.metadata.annotations?.[DRY_RUN_ANNOTATION];
     if (dryRun !== undefined && isBadDryRunValue(dryRun)) {

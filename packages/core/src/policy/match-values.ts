@@ -130,6 +130,36 @@ export class PatternSet {
 }
 
 /**
+ * {@link PatternSet.test} over the values as one function, with plain comparisons when there is a
+ * single value (the common case, and cheaper to build and to run than a set).
+ *
+ * @example
+ * ```ts
+ * stringTest(['/api/*'], 'nonEmpty')('/api/orders'); // true
+ * ```
+ */
+export function stringTest(values: readonly string[], star: StarMeaning, lowerCase = false): (s: string) => boolean {
+  if (values.length === 1) {
+    const p = parsePattern(values[0] as string, star, lowerCase);
+    const t = p.text;
+    switch (p.kind) {
+      case 'exact':
+        return (s) => s === t;
+      case 'prefix':
+        return (s) => s.startsWith(t);
+      case 'suffix':
+        return (s) => s.endsWith(t);
+      case 'present':
+        return () => true;
+      case 'nonEmpty':
+        return (s) => s.length > 0;
+    }
+  }
+  const set = new PatternSet(values.map((v) => parsePattern(v, star, lowerCase)));
+  return (s) => set.test(s);
+}
+
+/**
  * Escapes a literal for use inside a `RegExp`, as Go's `regexp.QuoteMeta` does for RE2.
  *
  * @example

@@ -44,8 +44,8 @@ export interface SkippedPolicy {
 export interface Engine {
   readonly customBad: RuleGroup | undefined;
   readonly custom: readonly { readonly provider: string; readonly group: RuleGroup }[];
-  readonly deny: RuleGroup | undefined;
-  readonly allow: RuleGroup | undefined;
+  /** The enforced DENY rules, then the enforced ALLOW rules, each in Envoy's order. */
+  readonly rbac: RuleGroup | undefined;
   readonly hasAllow: boolean;
   readonly audit: RuleGroup | undefined;
   readonly dryRun: readonly { readonly action: PolicyAction; readonly group: RuleGroup }[];

@@ -35,7 +35,14 @@ function bundleMatch(td: string, bundle: TrustDomainBundle): boolean {
  * // ['td1/ns/a/sa/b', 'td0/ns/a/sa/b']
  * ```
  */
-export function replaceTrustDomainAliases(principals: readonly string[], bundle: TrustDomainBundle): string[] {
+export function replaceTrustDomainAliases(principals: readonly string[], bundle: TrustDomainBundle): readonly string[] {
+  // With no aliases, a principal already in the local trust domain is replaced by itself.
+  if (bundle.length === 1) {
+    const local = `${bundle[0] as string}/`;
+    let same = true;
+    for (let i = 0; i < principals.length && same; i++) same = (principals[i] as string).startsWith(local);
+    if (same) return principals;
+  }
   const out: string[] = [];
   for (const principal of principals) {
     const parts = principal.split('/');

@@ -1,5 +1,6 @@
 import { readMetadata, readTargetRef } from '../manifest/common-fields.js';
 import { describe, isObj, IssueCollector } from '../manifest/issues.js';
+import { fit } from './arrays.js';
 import { classifyKey } from './condition-keys.js';
 import type { PolicyIssue } from './errors.js';
 import type {
@@ -81,47 +82,99 @@ const CUSTOM_FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
   'source.trustDomain',
   'source.principal',
 ]);
+const SOURCE_SET: ReadonlySet<string> = new Set(SOURCE_FIELDS);
+const OPERATION_SET: ReadonlySet<string> = new Set(OPERATION_FIELDS);
+const RULE_FIELDS = ['from', 'to', 'when'];
+const RULE_SET: ReadonlySet<string> = new Set(RULE_FIELDS);
+const CONDITION_FIELDS = ['key', 'values', 'notValues'];
+const CONDITION_SET: ReadonlySet<string> = new Set(CONDITION_FIELDS);
+const FROM_FIELDS = ['source'];
+const FROM_SET: ReadonlySet<string> = new Set(FROM_FIELDS);
+const TO_FIELDS = ['operation'];
+const TO_SET: ReadonlySet<string> = new Set(TO_FIELDS);
+const EMPTY_STRINGS: readonly string[] = Object.freeze([]);
+const IP_FIELDS = ['ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks'];
+const SA_FIELDS = ['serviceAccounts', 'notServiceAccounts'];
+const TD_FIELDS = ['trustDomains', 'notTrustDomains'];
+const SPEC_FIELDS = ['selector', 'targetRef', 'targetRefs', 'action', 'provider', 'rules'];
+const SPEC_SET: ReadonlySet<string> = new Set(SPEC_FIELDS);
+const DOC_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
+const DOC_SET: ReadonlySet<string> = new Set(DOC_FIELDS);
+const DOC_FIELDS_ORIGIN = [...DOC_FIELDS, 'origin'];
+const DOC_SET_ORIGIN: ReadonlySet<string> = new Set(DOC_FIELDS_ORIGIN);
+
+// The readers below check the common, valid input without building field paths or temporary
+// arrays (validation runs for every policy on every load), and hand anything unusual to the
+// IssueCollector, which reports it with the field path.
+
+/** `c.known`, which lists the members first, only when some member is not allowed. */
+function known(c: IssueCollector, o: Obj, allowedSet: ReadonlySet<string>, allowed: readonly string[], path: string): void {
+  for (const k in o) {
+    if (!allowedSet.has(k)) {
+      c.known(o, allowed, path);
+      return;
+    }
+  }
+}
+
+/** `c.strings(v, path.field)`, frozen; the path is built only when something is reported. */
+function strings(c: IssueCollector, v: unknown, path: string, field: string): readonly string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return EMPTY_STRINGS;
+    let ok = true;
+    for (let i = 0; i < v.length && ok; i++) {
+      const x: unknown = v[i];
+      ok = typeof x === 'string' && x !== '';
+    }
+    if (ok) return Object.freeze(v.slice() as string[]);
+  }
+  const out = c.strings(v, `${path}.${field}`);
+  return out === undefined ? undefined : Object.freeze(out);
+}
+
+function checkEach(c: IssueCollector, values: readonly string[] | undefined, path: string, field: string, check: (v: string) => string | undefined): void {
+  if (values === undefined) return;
+  for (let i = 0; i < values.length; i++) {
+    const e = check(values[i] as string);
+    if (e) c.error(`${path}.${field}[${i}]`, e);
+  }
+}
+
 function validateSource(c: IssueCollector, v: unknown, path: string, action: PolicyAction): PolicySource | undefined {
   const o = c.object(v, path);
   if (o === undefined) {
     c.error(path, '`from.source` must not be nil');
     return undefined;
   }
-  c.known(o, SOURCE_FIELDS, path);
-  const src: Record<string, string[]> = {};
-  for (const f of SOURCE_FIELDS) {
-    const values = c.strings(o[f], `${path}.${f}`);
-    if (values !== undefined) src[f] = values;
+  known(c, o, SOURCE_SET, SOURCE_FIELDS, path);
+  const src: Record<string, readonly string[]> = {};
+  let nonEmpty = false;
+  for (let i = 0; i < SOURCE_FIELDS.length; i++) {
+    const f = SOURCE_FIELDS[i] as string;
+    const values = strings(c, o[f], path, f);
+    if (values === undefined) continue;
+    src[f] = values;
+    if (values.length > 0) nonEmpty = true;
   }
+  if (!nonEmpty) c.error(path, '`from.source` must not be empty');
   const set = (f: string): boolean => (src[f]?.length ?? 0) > 0;
-  if (!SOURCE_FIELDS.some(set)) c.error(path, '`from.source` must not be empty');
   if ((set('principals') || set('notPrincipals') || set('namespaces') || set('notNamespaces')) && (set('serviceAccounts') || set('notServiceAccounts'))) {
     c.error(path, 'cannot set serviceAccounts with namespaces or principals');
   }
-  for (const f of ['ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks']) {
-    src[f]?.forEach((ip, i) => {
-      const e = checkIp(ip);
-      if (e) c.error(`${path}.${f}[${i}]`, e);
-    });
-  }
-  for (const f of ['serviceAccounts', 'notServiceAccounts']) {
-    const values = src[f] ?? [];
+  for (let i = 0; i < IP_FIELDS.length; i++) checkEach(c, src[IP_FIELDS[i] as string], path, IP_FIELDS[i] as string, checkIp);
+  for (let i = 0; i < SA_FIELDS.length; i++) {
+    const f = SA_FIELDS[i] as string;
+    const values = src[f];
+    if (values === undefined) continue;
     if (values.length > MAX_SERVICE_ACCOUNTS) c.error(`${path}.${f}`, `at most ${MAX_SERVICE_ACCOUNTS} values are allowed`);
-    values.forEach((sa, i) => {
-      const e = checkServiceAccount(sa);
-      if (e) c.error(`${path}.${f}[${i}]`, e);
-    });
+    checkEach(c, values, path, f, checkServiceAccount);
   }
-  for (const f of ['trustDomains', 'notTrustDomains']) {
-    src[f]?.forEach((td, i) => {
-      const e = checkTrustDomain(td);
-      if (e) c.error(`${path}.${f}[${i}]`, e);
-    });
-  }
+  for (let i = 0; i < TD_FIELDS.length; i++) checkEach(c, src[TD_FIELDS[i] as string], path, TD_FIELDS[i] as string, checkTrustDomain);
   if (action === 'CUSTOM') {
     for (const f of CUSTOM_FORBIDDEN_SOURCE) if (set(f)) c.error(`${path}.${f}`, 'is currently not supported with CUSTOM action');
   }
-  return src as PolicySource;
+  return Object.freeze(src) as PolicySource;
 }
 
 function validateOperation(c: IssueCollector, v: unknown, path: string): PolicyOperation | undefined {
@@ -130,38 +183,35 @@ function validateOperation(c: IssueCollector, v: unknown, path: string): PolicyO
     c.error(path, '`to.operation` must not be nil');
     return undefined;
   }
-  c.known(o, OPERATION_FIELDS, path);
-  const op: Record<string, string[]> = {};
-  for (const f of OPERATION_FIELDS) {
-    const values = c.strings(o[f], `${path}.${f}`);
-    if (values !== undefined) op[f] = values;
+  known(c, o, OPERATION_SET, OPERATION_FIELDS, path);
+  const op: Record<string, readonly string[]> = {};
+  let nonEmpty = false;
+  for (let i = 0; i < OPERATION_FIELDS.length; i++) {
+    const f = OPERATION_FIELDS[i] as string;
+    const values = strings(c, o[f], path, f);
+    if (values === undefined) continue;
+    op[f] = values;
+    if (values.length > 0) nonEmpty = true;
   }
-  if (!OPERATION_FIELDS.some((f) => (op[f]?.length ?? 0) > 0)) c.error(path, '`to.operation` must not be empty');
-  for (const f of ['ports', 'notPorts']) {
-    op[f]?.forEach((p, i) => {
-      const e = checkPort(p);
-      if (e) c.error(`${path}.${f}[${i}]`, e);
-    });
-  }
-  for (const f of ['paths', 'notPaths']) {
-    op[f]?.forEach((p, i) => {
-      const e = checkPath(p);
-      if (e) c.error(`${path}.${f}[${i}]`, e);
-    });
-  }
-  return op as PolicyOperation;
+  if (!nonEmpty) c.error(path, '`to.operation` must not be empty');
+  checkEach(c, op['ports'], path, 'ports', checkPort);
+  checkEach(c, op['notPorts'], path, 'notPorts', checkPort);
+  checkEach(c, op['paths'], path, 'paths', checkPath);
+  checkEach(c, op['notPaths'], path, 'notPaths', checkPath);
+  return Object.freeze(op) as PolicyOperation;
 }
 
 function checkConditionValues(c: IssueCollector, key: string, values: readonly string[], path: string): void {
   const k = classifyKey(key);
+  if (k.kind !== 'simple') return;
+  let check: ((v: string) => string | undefined) | undefined;
+  if (k.key === 'source.ip' || k.key === 'remote.ip' || k.key === 'destination.ip') check = checkIp;
+  else if (k.key === 'destination.port') check = checkPort;
+  else if (k.key === 'source.serviceAccount') check = checkServiceAccount;
+  else if (k.key === 'source.trustDomain') check = checkTrustDomain;
+  if (check === undefined) return;
   values.forEach((v, i) => {
-    let e: string | undefined;
-    if (k.kind === 'simple') {
-      if (k.key === 'source.ip' || k.key === 'remote.ip' || k.key === 'destination.ip') e = checkIp(v);
-      else if (k.key === 'destination.port') e = checkPort(v);
-      else if (k.key === 'source.serviceAccount') e = checkServiceAccount(v);
-      else if (k.key === 'source.trustDomain') e = checkTrustDomain(v);
-    }
+    const e = (check as (v: string) => string | undefined)(v);
     if (e) c.error(`${path}[${i}]`, e);
   });
 }
@@ -172,10 +222,10 @@ function validateCondition(c: IssueCollector, v: unknown, path: string, action: 
     c.error(path, 'when field cannot be nil');
     return undefined;
   }
-  c.known(o, ['key', 'values', 'notValues'], path);
+  known(c, o, CONDITION_SET, CONDITION_FIELDS, path);
   const key = c.string(o['key'], `${path}.key`);
-  const values = c.strings(o['values'], `${path}.values`);
-  const notValues = c.strings(o['notValues'], `${path}.notValues`);
+  const values = strings(c, o['values'], path, 'values');
+  const notValues = strings(c, o['notValues'], path, 'notValues');
   if (key === undefined || key === '') {
     c.error(`${path}.key`, '`key` must not be empty');
     return undefined;
@@ -193,7 +243,10 @@ function validateCondition(c: IssueCollector, v: unknown, path: string, action: 
   if (action === 'CUSTOM' && (CUSTOM_FORBIDDEN_KEYS.has(key) || key.startsWith('request.auth.'))) {
     c.error(`${path}.key`, `${key} is currently not supported with CUSTOM action`);
   }
-  return { key, ...(values ? { values } : {}), ...(notValues ? { notValues } : {}) };
+  const cond: { key: string; values?: readonly string[]; notValues?: readonly string[] } = { key };
+  if (values) cond.values = values;
+  if (notValues) cond.notValues = notValues;
+  return Object.freeze(cond);
 }
 
 function validateRule(c: IssueCollector, v: unknown, path: string, action: PolicyAction): PolicyRule | undefined {
@@ -202,12 +255,12 @@ function validateRule(c: IssueCollector, v: unknown, path: string, action: Polic
     c.error(path, '`rule` must not be nil');
     return undefined;
   }
-  c.known(o, ['from', 'to', 'when'], path);
-  const rule: { from?: { source: PolicySource }[]; to?: { operation: PolicyOperation }[]; when?: PolicyCondition[] } = {};
+  known(c, o, RULE_SET, RULE_FIELDS, path);
+  const rule: { from?: readonly { source: PolicySource }[]; to?: readonly { operation: PolicyOperation }[]; when?: readonly PolicyCondition[] } = {};
   const from = c.list(o['from'], `${path}.from`);
   if (from !== undefined) {
     if (from.length === 0) c.error(`${path}.from`, '`from` must not be empty');
-    rule.from = [];
+    const out: { source: PolicySource }[] = [];
     from.forEach((f, i) => {
       const fp = `${path}.from[${i}]`;
       const fo = c.object(f, fp);
@@ -215,15 +268,16 @@ function validateRule(c: IssueCollector, v: unknown, path: string, action: Polic
         c.error(fp, '`from` must not be nil');
         return;
       }
-      c.known(fo, ['source'], fp);
+      known(c, fo, FROM_SET, FROM_FIELDS, fp);
       const source = validateSource(c, fo['source'], `${fp}.source`, action);
-      if (source) rule.from?.push({ source });
+      if (source) out.push(Object.freeze({ source }));
     });
+    rule.from = Object.freeze(fit(out));
   }
   const to = c.list(o['to'], `${path}.to`);
   if (to !== undefined) {
     if (to.length === 0) c.error(`${path}.to`, '`to` must not be empty');
-    rule.to = [];
+    const out: { operation: PolicyOperation }[] = [];
     to.forEach((t, i) => {
       const tp = `${path}.to[${i}]`;
       const to = c.object(t, tp);
@@ -231,32 +285,67 @@ function validateRule(c: IssueCollector, v: unknown, path: string, action: Polic
         c.error(tp, '`to` must not be nil');
         return;
       }
-      c.known(to, ['operation'], tp);
+      known(c, to, TO_SET, TO_FIELDS, tp);
       const operation = validateOperation(c, to['operation'], `${tp}.operation`);
-      if (operation) rule.to?.push({ operation });
+      if (operation) out.push(Object.freeze({ operation }));
     });
+    rule.to = Object.freeze(fit(out));
   }
   const when = c.list(o['when'], `${path}.when`);
   if (when !== undefined) {
-    rule.when = [];
+    const out: PolicyCondition[] = [];
     when.forEach((w, i) => {
       const cond = validateCondition(c, w, `${path}.when[${i}]`, action);
-      if (cond) rule.when?.push(cond);
+      if (cond) out.push(cond);
     });
+    rule.when = Object.freeze(fit(out));
   }
-  return rule;
+  return Object.freeze(rule);
+}
+
+function validateSelector(c: IssueCollector, selector: Obj): { matchLabels?: Record<string, string> } {
+  c.known(selector, ['matchLabels'], 'spec.selector');
+  const matchLabels = c.stringMap(selector['matchLabels'], 'spec.selector.matchLabels');
+  // validation.go validateWorkloadSelector.
+  let count = 0;
+  for (const k in matchLabels) {
+    const val = matchLabels[k] as string;
+    count++;
+    if (k === '') c.error('spec.selector.matchLabels', `empty key is not supported in selector: "=${val}"`);
+    if (k.includes('*') || val.includes('*')) c.error(`spec.selector.matchLabels.${k}`, `wildcard is not supported in selector: "${k}=${val}"`);
+  }
+  if (count === 0) c.warn('spec.selector', 'workload selector specified without labels');
+  return Object.freeze(matchLabels ? { matchLabels: Object.freeze(matchLabels) } : {});
+}
+
+function validateTargetRefs(c: IssueCollector, refs: readonly unknown[]): PolicyTargetRef[] {
+  const out: PolicyTargetRef[] = [];
+  refs.forEach((r, i) => {
+    const ref = readTargetRef(c, r, `spec.targetRefs[${i}]`);
+    if (ref) out.push(deepFreeze(ref));
+  });
+  return Object.freeze(out) as PolicyTargetRef[];
+}
+
+function validateRules(c: IssueCollector, rules: readonly unknown[], action: PolicyAction): readonly PolicyRule[] {
+  const out: PolicyRule[] = [];
+  rules.forEach((r, i) => {
+    const rule = validateRule(c, r, `spec.rules[${i}]`, action);
+    if (rule) out.push(rule);
+  });
+  return Object.freeze(fit(out));
 }
 
 function validateSpec(c: IssueCollector, v: unknown): AuthorizationPolicySpec {
   const o = c.object(v, 'spec') ?? {};
-  c.known(o, ['selector', 'targetRef', 'targetRefs', 'action', 'provider', 'rules'], 'spec');
+  known(c, o, SPEC_SET, SPEC_FIELDS, 'spec');
   const spec: {
     selector?: { matchLabels?: Record<string, string> };
     targetRef?: PolicyTargetRef;
     targetRefs?: PolicyTargetRef[];
     action?: PolicyAction;
     provider?: { name: string };
-    rules?: PolicyRule[];
+    rules?: readonly PolicyRule[];
   } = {};
 
   const actionRaw = c.string(o['action'], 'spec.action');
@@ -268,38 +357,22 @@ function validateSpec(c: IssueCollector, v: unknown): AuthorizationPolicySpec {
   }
 
   const selector = c.object(o['selector'], 'spec.selector');
-  if (selector !== undefined) {
-    c.known(selector, ['matchLabels'], 'spec.selector');
-    const matchLabels = c.stringMap(selector['matchLabels'], 'spec.selector.matchLabels');
-    // validation.go validateWorkloadSelector.
-    for (const [k, val] of Object.entries(matchLabels ?? {})) {
-      if (k === '') c.error('spec.selector.matchLabels', `empty key is not supported in selector: "=${val}"`);
-      if (k.includes('*') || val.includes('*')) c.error(`spec.selector.matchLabels.${k}`, `wildcard is not supported in selector: "${k}=${val}"`);
-    }
-    if (Object.keys(matchLabels ?? {}).length === 0) c.warn('spec.selector', 'workload selector specified without labels');
-    spec.selector = matchLabels ? { matchLabels } : {};
-  }
-  if (o['targetRef'] !== undefined && o['targetRef'] !== null) {
+  if (selector !== undefined) spec.selector = validateSelector(c, selector);
+  const hasTargetRef = o['targetRef'] !== undefined && o['targetRef'] !== null;
+  if (hasTargetRef) {
     const ref = readTargetRef(c, o['targetRef'], 'spec.targetRef');
-    if (ref) spec.targetRef = ref;
+    if (ref) spec.targetRef = deepFreeze(ref);
   }
   const refs = c.list(o['targetRefs'], 'spec.targetRefs');
-  if (refs !== undefined) {
-    spec.targetRefs = [];
-    refs.forEach((r, i) => {
-      const ref = readTargetRef(c, r, `spec.targetRefs[${i}]`);
-      if (ref) spec.targetRefs?.push(ref);
-    });
-  }
+  if (refs !== undefined) spec.targetRefs = validateTargetRefs(c, refs);
   // validateOneOfSelectorType.
-  const kinds = [selector !== undefined, o['targetRef'] !== undefined && o['targetRef'] !== null, (refs?.length ?? 0) > 0];
-  if (kinds.filter(Boolean).length > 1) c.error('spec', 'only one of targetRefs or workloadSelector can be set');
+  if (Number(selector !== undefined) + Number(hasTargetRef) + Number((refs?.length ?? 0) > 0) > 1) c.error('spec', 'only one of targetRefs or workloadSelector can be set');
 
   const provider = c.object(o['provider'], 'spec.provider');
   if (provider !== undefined) {
     c.known(provider, ['name'], 'spec.provider');
     const name = c.string(provider['name'], 'spec.provider.name');
-    spec.provider = { name: name ?? '' };
+    spec.provider = Object.freeze({ name: name ?? '' });
     if (action !== 'CUSTOM') c.error('spec.provider', `\`provider\` must not be with non CUSTOM action, found ${action}`);
   }
 
@@ -316,14 +389,9 @@ function validateSpec(c: IssueCollector, v: unknown): AuthorizationPolicySpec {
       c.error('spec.provider.name', '`provider.name` must not be empty');
     }
   }
-  if (rules !== undefined) {
-    spec.rules = [];
-    rules.forEach((r, i) => {
-      const rule = validateRule(c, r, `spec.rules[${i}]`, action);
-      if (rule) spec.rules?.push(rule);
-    });
-  }
-  return spec;
+  if (rules !== undefined) spec.rules = validateRules(c, rules, action);
+  // Everything in the spec is frozen as it is built (a deep freeze afterwards would walk every rule again).
+  return Object.freeze(spec);
 }
 
 // Policies this module produced and froze: compilation need not validate them again.
@@ -349,15 +417,18 @@ export function isValidatedPolicy(policy: unknown): boolean {
   return typeof policy === 'object' && policy !== null && VALIDATED.has(policy);
 }
 
+function origin(file: string | undefined, document: number | undefined): PolicyOrigin {
+  const o: { file?: string; document?: number } = {};
+  if (file !== undefined) o.file = file;
+  if (document !== undefined) o.document = document;
+  return Object.freeze(o);
+}
+
 function originOf(doc: Obj, ctx: ValidateContext): PolicyOrigin | undefined {
-  if (ctx.file !== undefined || ctx.document !== undefined) {
-    return { ...(ctx.file !== undefined ? { file: ctx.file } : {}), ...(ctx.document !== undefined ? { document: ctx.document } : {}) };
-  }
+  if (ctx.file !== undefined || ctx.document !== undefined) return origin(ctx.file, ctx.document);
   const o = doc['origin'];
   if (!ctx.acceptOrigin || !isObj(o)) return undefined;
-  const file = typeof o['file'] === 'string' ? o['file'] : undefined;
-  const document = typeof o['document'] === 'number' ? o['document'] : undefined;
-  return { ...(file !== undefined ? { file } : {}), ...(document !== undefined ? { document } : {}) };
+  return origin(typeof o['file'] === 'string' ? o['file'] : undefined, typeof o['document'] === 'number' ? o['document'] : undefined);
 }
 
 /**
@@ -376,7 +447,8 @@ export function validatePolicyObject(doc: unknown, ctx: ValidateContext = {}): V
     c.error('', `a manifest must be an object, found ${describe(doc)}`);
     return { policy: undefined, errors: c.errors, warnings: c.warnings };
   }
-  c.known(doc, ctx.acceptOrigin ? ['apiVersion', 'kind', 'metadata', 'spec', 'status', 'origin'] : ['apiVersion', 'kind', 'metadata', 'spec', 'status'], '');
+  if (ctx.acceptOrigin) known(c, doc, DOC_SET_ORIGIN, DOC_FIELDS_ORIGIN, '');
+  else known(c, doc, DOC_SET, DOC_FIELDS, '');
   const metadata = readMetadata(c, doc['metadata'], ctx.defaultNamespace ?? 'default');
   const apiVersion = doc['apiVersion'];
   if (!(API_VERSIONS as readonly unknown[]).includes(apiVersion)) {
@@ -385,14 +457,14 @@ export function validatePolicyObject(doc: unknown, ctx: ValidateContext = {}): V
   if (doc['kind'] !== 'AuthorizationPolicy') c.error('kind', `must be AuthorizationPolicy, found ${describe(doc['kind'])}`);
   const spec = validateSpec(c, doc['spec']);
   if (c.errors.length > 0 || metadata === undefined) return { policy: undefined, errors: c.errors, warnings: c.warnings };
-  const origin = originOf(doc, ctx);
-  const policy: AuthorizationPolicy = {
+  const from = originOf(doc, ctx);
+  const policy: { -readonly [K in keyof AuthorizationPolicy]: AuthorizationPolicy[K] } = {
     apiVersion: apiVersion as AuthorizationPolicy['apiVersion'],
     kind: 'AuthorizationPolicy',
-    metadata,
+    metadata: deepFreeze(metadata),
     spec,
-    ...(origin ? { origin } : {}),
   };
-  VALIDATED.add(deepFreeze(policy));
+  if (from) policy.origin = from;
+  VALIDATED.add(Object.freeze(policy));
   return { policy, errors: c.errors, warnings: c.warnings };
 }

@@ -48,6 +48,34 @@ describe('manifest shapes (kubectl apply -f)', () => {
     expect(Object.isFrozen(p)).toBe(true);
     expect(Object.isFrozen(p?.spec.rules)).toBe(true);
   });
+  it('freezes every object and list of the policy, and leaves the input alone', () => {
+    const input = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'a', namespace: 'shop', labels: { x: 'y' }, annotations: { 'istio.io/dry-run': 'false' } },
+      spec: {
+        selector: { matchLabels: { app: 'orders' } },
+        action: 'DENY',
+        rules: [
+          {
+            from: [{ source: { principals: ['td/ns/a/sa/b'], notIpBlocks: ['10.0.0.0/8'] } }],
+            to: [{ operation: { methods: ['GET'], paths: ['/x', '/y/{*}'] } }],
+            when: [{ key: 'request.headers[x-a]', values: ['1'], notValues: ['2'] }],
+          },
+        ],
+      },
+    };
+    const [p] = parsePolicies(input);
+    const unfrozen: string[] = [];
+    const walk = (v: unknown, path: string): void => {
+      if (typeof v !== 'object' || v === null) return;
+      if (!Object.isFrozen(v)) unfrozen.push(path);
+      for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+    };
+    walk(p, 'policy');
+    expect(unfrozen).toEqual([]);
+    expect(Object.isFrozen(input.spec.rules[0]?.to[0]?.operation.paths)).toBe(false);
+  });
 });
 
 describe('loadPolicies: files, directories, URLs, text, objects', () => {

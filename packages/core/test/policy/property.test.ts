@@ -58,15 +58,48 @@ type Field = (values: readonly string[], r: AuthzRequest) => boolean;
 const uri = (r: AuthzRequest): string | undefined => (r.peer ? `spiffe://${r.peer.principal}` : undefined);
 const anyMatch = (attr: string | undefined, values: readonly string[], mk: (v: string) => RegExp): boolean => attr !== undefined && values.some((v) => mk(v).test(attr));
 
+/** The `iss` and `sub` a request principal is matched against (the payload, else `auth.principal` split at its last `/`). */
+function issSub(r: AuthzRequest): { iss: unknown; sub: unknown } {
+  const c = r.auth?.claims;
+  if (!c) return { iss: undefined, sub: undefined };
+  const principal = r.auth?.principal;
+  if (c['iss'] === undefined && c['sub'] === undefined && typeof principal === 'string') {
+    const i = principal.lastIndexOf('/');
+    return { iss: i < 0 ? principal : principal.slice(0, i), sub: i < 0 ? undefined : principal.slice(i + 1) };
+  }
+  return { iss: c['iss'], sub: c['sub'] };
+}
+
+/** String values of a claim as jwt_authn leaves them: split on spaces when `split`, list elements. */
+function claimStrings(v: unknown, split: boolean): string[] {
+  if (typeof v === 'string') {
+    if (!split) return [v];
+    const tokens = v.split(' ').filter((t) => t !== '');
+    return tokens.length > 0 ? tokens : [v];
+  }
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function claimField(path: readonly string[], split: boolean): Field {
+  return (vs, r) => {
+    let v: unknown = r.auth?.claims;
+    for (const k of path) v = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined;
+    return claimStrings(v, split).some((s) => vs.some((x) => istioRegex(x, '', '.+').test(s)));
+  };
+}
+
 const REF: Record<string, Field> = {
   principals: (vs, r) => anyMatch(uri(r), vs, (v) => istioRegex(v, 'spiffe://', '.+')),
   namespaces: (vs, r) => anyMatch(uri(r), vs, (v) => new RegExp(`^.*/ns/${v.split('*').map(quote).join('.*')}/.*$`)),
+  serviceAccounts: (vs, r) =>
+    anyMatch(uri(r), vs, (v) => {
+      const [ns, sa] = v.includes('/') ? v.split('/') : ['shop', v];
+      return new RegExp(`^spiffe://.+/ns/${quote(ns ?? '')}/(.+/|)sa/${quote(sa ?? '')}(/.+)?$`);
+    }),
   ipBlocks: (vs, r) => ipIn(r.sourceIp, vs),
   requestPrincipals: (vs, r) => {
-    const c = r.auth?.claims;
-    if (!c || typeof c['iss'] !== 'string' || typeof c['sub'] !== 'string') return false;
-    const iss = c['iss'];
-    const sub = c['sub'];
+    const { iss, sub } = issSub(r);
+    if (typeof iss !== 'string' || typeof sub !== 'string') return false;
     return vs.some((v) => {
       const i = v.lastIndexOf('/');
       const vi = i < 0 ? v : v.slice(0, i);
@@ -86,11 +119,14 @@ const REF: Record<string, Field> = {
     const joined = h === undefined ? undefined : typeof h === 'string' ? h : h.join(',');
     return anyMatch(joined, vs, (v) => istioRegex(v, '', '.*'));
   },
-  'request.auth.claims[groups]': (vs, r) => {
-    const g = r.auth?.claims['groups'];
-    const items = typeof g === 'string' ? [g] : Array.isArray(g) ? g.filter((x): x is string => typeof x === 'string') : [];
-    return items.some((s) => vs.some((v) => istioRegex(v, '', '.+').test(s)));
-  },
+  'request.auth.claims[groups]': claimField(['groups'], false),
+  // `scope` is one of jwt_authn's space_delimited_claims.
+  'request.auth.claims[scope]': claimField(['scope'], true),
+  'request.auth.claims[org][team]': claimField(['org', 'team'], false),
+  'request.auth.claims[org]': claimField(['org'], false),
+  'source.principal': (vs, r) => REF['principals']?.(vs, r) ?? false,
+  'source.namespace': (vs, r) => REF['namespaces']?.(vs, r) ?? false,
+  'request.auth.principal': (vs, r) => REF['requestPrincipals']?.(vs, r) ?? false,
   'source.ip': (vs, r) => ipIn(r.sourceIp, vs),
   'destination.port': (vs, r) => r.destinationPort !== undefined && vs.some((v) => Number(v) === r.destinationPort),
 };
@@ -109,6 +145,7 @@ function refRule(rule: PolicyRule, r: AuthzRequest): boolean {
     rule.from.some(({ source: s }) =>
       refField('principals', s.principals, s.notPrincipals, r) &&
       refField('namespaces', s.namespaces, s.notNamespaces, r) &&
+      refField('serviceAccounts', s.serviceAccounts, s.notServiceAccounts, r) &&
       refField('ipBlocks', s.ipBlocks, s.notIpBlocks, r) &&
       refField('requestPrincipals', s.requestPrincipals, s.notRequestPrincipals, r),
     );
@@ -269,6 +306,147 @@ describe('the indexed evaluator agrees with a direct reading of the rules', () =
           return ps.filter((p) => !seen.has(p.name) && seen.add(p.name));
         }),
         fc.array(requestArb, { minLength: 1, maxLength: 8 }),
+        (raw, reqs) => {
+          const policies = toPolicies(raw);
+          const snapshot = compilePolicies(policies, { namespace: 'shop' });
+          for (const r of reqs) {
+            const got = evaluatePolicies(snapshot, r);
+            expect({ allowed: got.allowed, id: got.id }).toEqual(refDecide(policies, r));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every kind of index key (rule-index.ts): exact values, prefixes and suffixes of paths, principals,
+// methods, hosts, claims and headers; namespaces (also from service accounts), request principals,
+// path templates. The pools overlap (`/a`, `/a/`, `/a/b*`, `/ab*`, `*/c`, `/a/{*}/c`) so that keys
+// nest and share buckets, and include values no key can stand for (`*`, `not…` fields), whose rules
+// must be checked on every request.
+// ---------------------------------------------------------------------------------------------
+
+const IX_PATHS = ['/a', '/a/', '/a/b', '*/a/b', '/a/*', '/a/b*', '/ab*', '/a/b/c', '*/c', '*.js', '*b', '/a/{*}/c', '/{*}/c', '/a/{**}', '/a/{*}', '/x/{*}/c/{**}', '*', '/'];
+const IX_PRINCIPALS = ['cluster.local/ns/a/sa/x', 'cluster.local/ns/a/sa/x-*', 'cluster.local/ns/a/*', 'cluster.local/*', '*/sa/x', '*x', '*', 'other/ns/b/sa/y'];
+const IX_NAMESPACES = ['a', 'b', 'c', '*', 'a*'];
+const IX_SERVICE_ACCOUNTS = ['x', 'a/x', 'b/y', 'c/x'];
+const IX_METHODS = ['GET', 'POST', 'P*', '*T', '*'];
+const IX_HOSTS = ['example.com', 'EXAMPLE.com', '*.example.com', 'api.*', 'example.com:*', '*'];
+const IX_REQ_PRINCIPALS = ['https://idp/alice', 'https://idp/bob', 'https://other/alice', 'https://idp/*', '*/alice', 'noslash', '*'];
+const IX_GROUPS = ['admins', 'dev', 'dev*', '*ops', '*'];
+const IX_SCOPES = ['read', 'write', 're*', '*', ' *'];
+const IX_TEAMS = ['core', 'co*', '*re'];
+
+const ixSource = fc.oneof(
+  fc
+    .record({
+      principals: some(IX_PRINCIPALS),
+      notPrincipals: some(IX_PRINCIPALS),
+      namespaces: some(IX_NAMESPACES),
+      notNamespaces: some(IX_NAMESPACES),
+      requestPrincipals: some(IX_REQ_PRINCIPALS),
+      notRequestPrincipals: some(IX_REQ_PRINCIPALS),
+    })
+    .filter((x) => Object.values(x).some((v) => v !== undefined)),
+  // Istio refuses serviceAccounts next to principals or namespaces.
+  fc.record({ serviceAccounts: fc.uniqueArray(pick(IX_SERVICE_ACCOUNTS), { minLength: 1, maxLength: 2 }), notServiceAccounts: some(IX_SERVICE_ACCOUNTS) }),
+);
+const ixOperation = fc
+  .record({ methods: some(IX_METHODS), notMethods: some(IX_METHODS), hosts: some(IX_HOSTS), notHosts: some(IX_HOSTS), paths: some(IX_PATHS), notPaths: some(IX_PATHS) })
+  .filter((x) => Object.values(x).some((v) => v !== undefined));
+const ixCondition = fc
+  .oneof(
+    fc.record({ key: fc.constant('request.auth.claims[groups]'), values: some(IX_GROUPS), notValues: some(IX_GROUPS) }),
+    fc.record({ key: fc.constant('request.auth.claims[scope]'), values: some(IX_SCOPES), notValues: some(IX_SCOPES) }),
+    fc.record({ key: fc.constant('request.auth.claims[org][team]'), values: some(IX_TEAMS), notValues: some(IX_TEAMS) }),
+    fc.record({ key: fc.constant('request.auth.claims[org]'), values: some(IX_TEAMS), notValues: some(IX_TEAMS) }),
+    fc.record({ key: fc.constant('request.headers[x-a]'), values: some(HEADER_VALUES), notValues: some(HEADER_VALUES) }),
+    fc.record({ key: fc.constant('source.principal'), values: some(IX_PRINCIPALS), notValues: some(IX_PRINCIPALS) }),
+    fc.record({ key: fc.constant('source.namespace'), values: some(IX_NAMESPACES), notValues: some(IX_NAMESPACES) }),
+    fc.record({ key: fc.constant('request.auth.principal'), values: some(IX_REQ_PRINCIPALS), notValues: some(IX_REQ_PRINCIPALS) }),
+  )
+  .filter((c) => c.values !== undefined || c.notValues !== undefined);
+const ixRule: fc.Arbitrary<Record<string, unknown>> = fc
+  .record({
+    from: fc.option(fc.array(ixSource.map((x) => ({ source: strip(x) })), { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 3 }),
+    to: fc.option(fc.array(ixOperation.map((x) => ({ operation: strip(x) })), { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 3 }),
+    when: fc.option(fc.array(ixCondition.map(strip), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+  })
+  .map(strip);
+
+const ixRequest: fc.Arbitrary<AuthzRequest> = fc
+  .record({
+    method: pick(['GET', 'POST', 'PUT', 'PATCH']),
+    path: pick(['/a', '/a/', '/a/b', '/q/b', '/a/b/c', '/ab', '/abc', '/x/y/c', '/x/y/c/d', '/a/q/c', '/app.js', '/a/b.js', '/b', '/', '/q/c', '/a/q/c/']),
+    host: pick(['example.com', 'api.example.com', 'example.com:8080', 'api.other.org', '']),
+    xa: fc.option(fc.oneof(pick(['acme', 'ACME', '', 'b']), fc.constant(['a', 'b'])), { nil: undefined }),
+    principal: fc.option(
+      pick(['cluster.local/ns/a/sa/x', 'cluster.local/ns/a/sa/x-1', 'cluster.local/ns/a/sa/y', 'cluster.local/ns/b/sa/x', 'other/ns/b/sa/y', 'td/x/ns/a/y', 'ns/a/sa/z', 'a/ns/b/ns/c/sa/x', 'cluster.local/ns/shop/sa/x', 'cluster.local/ns/b/sa/yx']),
+      { nil: undefined },
+    ),
+    auth: fc.option(
+      fc.record({
+        claims: fc.record(
+          {
+            iss: pick(['https://idp', 'https://other', '']),
+            sub: pick(['alice', 'bob', '']),
+            groups: fc.oneof(pick(['admins', 'dev', 'devops', '', 'dev ops']), fc.constant(['dev', 'x']), fc.constant(['devops']), fc.constant([1, 'admins'])),
+            scope: fc.oneof(pick(['read write', 'read', '  ', '', 'readwrite', 'write  read']), fc.constant(['read write']), fc.constant(['write'])),
+            org: fc.oneof(fc.constant({ team: 'core' }), fc.constant({ team: ['core', 'x'] }), fc.constant({ team: 'x' }), fc.constant('core')),
+          },
+          { requiredKeys: [] },
+        ),
+        principal: fc.option(pick(['https://idp/alice', 'https://other/bob', 'noslash']), { nil: undefined }),
+      }),
+      { nil: undefined },
+    ),
+  })
+  .map((x) => ({
+    method: x.method,
+    path: x.path,
+    host: x.host,
+    headers: x.xa === undefined ? {} : { 'x-a': x.xa },
+    ...(x.principal !== undefined ? { peer: { principal: x.principal } } : {}),
+    ...(x.auth !== undefined ? { auth: { claims: x.auth.claims, ...(x.auth.principal !== undefined ? { principal: x.auth.principal } : {}) } } : {}),
+  }));
+
+describe('the indexed evaluator agrees with a direct reading of the rules, on every kind of index key', () => {
+  const named = <T extends { name: string }>(ps: T[]): T[] => {
+    const seen = new Set<string>();
+    return ps.filter((p) => !seen.has(p.name) && seen.add(p.name));
+  };
+  it('exact values, prefixes, suffixes, templates, namespaces, request principals, claims, hosts, headers', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ name: pick(['i1', 'i2', 'i3', 'i4', 'i5']), action: pick(['ALLOW', 'DENY', 'AUDIT'] as const), rules: fc.array(ixRule, { minLength: 1, maxLength: 10 }) }), { maxLength: 5 }).map(named),
+        fc.array(ixRequest, { minLength: 1, maxLength: 12 }),
+        (raw, reqs) => {
+          const policies = toPolicies(raw);
+          const snapshot = compilePolicies(policies, { namespace: 'shop' });
+          for (const r of reqs) {
+            const got = evaluatePolicies(snapshot, r);
+            expect({ allowed: got.allowed, id: got.id }).toEqual(refDecide(policies, r));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('many rules of one shape, filed under shared and nested keys', () => {
+    // One field per rule, so that every rule is filed under that field's keys.
+    const oneField = fc.oneof(
+      some(IX_PATHS).map((paths) => (paths ? { to: [{ operation: { paths } }] } : {})),
+      some(IX_PRINCIPALS).map((principals) => (principals ? { from: [{ source: { principals } }] } : {})),
+      some(IX_HOSTS).map((hosts) => (hosts ? { to: [{ operation: { hosts } }] } : {})),
+      some(IX_GROUPS).map((values) => (values ? { when: [{ key: 'request.auth.claims[groups]', values }] } : {})),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ name: pick(['m1', 'm2', 'm3']), action: pick(['ALLOW', 'DENY'] as const), rules: fc.array(oneField, { minLength: 1, maxLength: 24 }) }), { maxLength: 3 }).map(named),
+        fc.array(ixRequest, { minLength: 1, maxLength: 12 }),
         (raw, reqs) => {
           const policies = toPolicies(raw);
           const snapshot = compilePolicies(policies, { namespace: 'shop' });
