@@ -6,7 +6,7 @@ import {
   type FieldContext,
 } from './fields.js';
 import type { Pred } from './identity-match.js';
-import { fit } from './arrays.js';
+import { fit, mapFit } from './arrays.js';
 import type { IndexEntry, IndexField, IndexSide } from './index-keys.js';
 import type { PolicyAction, PolicyCondition, PolicyOperation, PolicyRule, PolicySource } from './types.js';
 
@@ -110,7 +110,6 @@ const NONE: readonly string[] = Object.freeze([]);
 const NO_FIELDS: readonly (readonly CompiledField[])[] = Object.freeze([]);
 const NO_FIELDS_FLAT: readonly CompiledField[] = Object.freeze([]);
 const NO_CONDITIONS: readonly PolicyCondition[] = Object.freeze([]);
-const NO_SIDES: readonly IndexSide[] = Object.freeze([]);
 
 function sourceFields(source: PolicySource, entry: number, ctx: FieldContext): readonly CompiledField[] {
   const out: CompiledField[] = [];
@@ -174,7 +173,7 @@ function entryIndex(entry: readonly CompiledField[]): IndexEntry | undefined {
   let n = 0;
   for (let i = 0; i < entry.length; i++) if ((entry[i] as CompiledField).keys !== undefined) n++;
   if (n === 0) return undefined;
-  if (n === entry.length) return entry.map((f) => f.keys as IndexField);
+  if (n === entry.length) return mapFit(entry, (f) => f.keys as IndexField);
   const out: IndexField[] = [];
   for (let i = 0; i < entry.length; i++) {
     const k = (entry[i] as CompiledField).keys;
@@ -190,7 +189,7 @@ function sideIndex(side: readonly (readonly CompiledField[])[]): IndexSide | und
     const e = entryIndex(side[0] as CompiledField[]);
     return e === undefined ? undefined : [e];
   }
-  const out = side.map(entryIndex);
+  const out = mapFit(side, entryIndex);
   for (let i = 0; i < out.length; i++) if (out[i] === undefined) return undefined;
   return out as IndexEntry[];
 }
@@ -200,7 +199,8 @@ function ruleIndex(from: readonly (readonly CompiledField[])[], to: readonly (re
   const t = sideIndex(to);
   let w = 0;
   for (let i = 0; i < when.length; i++) if ((when[i] as CompiledField).keys !== undefined) w++;
-  if (w === 0) return f === undefined ? (t === undefined ? NO_SIDES : [t]) : t === undefined ? [f] : [f, t];
+  // A fresh empty list rather than a shared frozen one: a frozen array has a shape of its own.
+  if (w === 0) return f === undefined ? (t === undefined ? [] : [t]) : t === undefined ? [f] : [f, t];
   const out: IndexSide[] = [];
   if (f !== undefined) out.push(f);
   if (t !== undefined) out.push(t);
@@ -221,8 +221,8 @@ function ruleIndex(from: readonly (readonly CompiledField[])[], to: readonly (re
  * ```
  */
 export function compileRule(rule: PolicyRule, action: PolicyAction, ctx: FieldContext): CompiledRuleBody {
-  const from = rule.from === undefined ? NO_FIELDS : rule.from.map((f, i) => sourceFields(f.source, i, ctx));
-  const to = rule.to === undefined ? NO_FIELDS : rule.to.map((t, i) => operationFields(t.operation, i, ctx));
+  const from = rule.from === undefined ? NO_FIELDS : mapFit(rule.from, (f, i) => sourceFields(f.source, i, ctx));
+  const to = rule.to === undefined ? NO_FIELDS : mapFit(rule.to, (t, i) => operationFields(t.operation, i, ctx));
   let when: CompiledField[] | undefined;
   let ignored: string[] | undefined;
   let dropped: string | undefined;
@@ -246,5 +246,5 @@ export function compileRule(rule: PolicyRule, action: PolicyAction, ctx: FieldCo
   const w = when === undefined ? NO_FIELDS_FLAT : fit(when);
   for (const f of w) parts.push(f.test);
   const match = dropped === undefined ? all(parts) : FALSE;
-  return { from, to, when: w, ignored: ignored === undefined ? NONE : fit(ignored), dropped, match, index: dropped === undefined ? ruleIndex(from, to, w) : NO_SIDES };
+  return { from, to, when: w, ignored: ignored === undefined ? NONE : fit(ignored), dropped, match, index: dropped === undefined ? ruleIndex(from, to, w) : [] };
 }

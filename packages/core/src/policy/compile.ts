@@ -1,4 +1,4 @@
-import { fit } from './arrays.js';
+import { fit, mapFit } from './arrays.js';
 import { compileRule, type CompiledRuleBody } from './compile-rule.js';
 import { ACCESS_ALLOWED, ACCESS_DENIED, type AuthzDecision, type RuleRef } from './decision.js';
 import { isDryRun } from './dry-run.js';
@@ -103,7 +103,7 @@ function byName(pending: readonly Pending[]): Pending[] {
     return [...pending].sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
   }
   const keys = [...bySortKey.keys()].sort();
-  return keys.map((k) => bySortKey.get(k) as Pending);
+  return mapFit(keys, (k) => bySortKey.get(k) as Pending);
 }
 
 function validateAll(policies: readonly AuthorizationPolicy[]): AuthorizationPolicy[] {

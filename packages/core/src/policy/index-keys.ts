@@ -1,3 +1,4 @@
+import { mapFit } from './arrays.js';
 import { parsePattern, type StarMeaning } from './match-values.js';
 import { isPathTemplate } from './path-template.js';
 
@@ -24,7 +25,7 @@ export type KeyAttribute = 'path' | 'principal' | 'namespace' | 'method' | 'host
  *
  * @example
  * ```ts
- * const k: IndexKey = { on: 'path', attr: 'path', match: 'prefix', text: '/api/', name: undefined, split: false };
+ * const k: IndexKey = { on: 'path', attr: 'path', match: 'prefix', text: '/api/', name: [], split: false };
  * ```
  */
 export interface IndexKey {
@@ -33,8 +34,8 @@ export interface IndexKey {
   readonly attr: string;
   readonly match: KeyMatch;
   readonly text: string;
-  /** `claim`: the claim path; `header`: the lower-case header name in a one-element list. */
-  readonly name: readonly string[] | undefined;
+  /** `claim`: the claim path; `header`: the lower-case header name in a one-element list; else empty. */
+  readonly name: readonly string[];
   /** `claim`: whether a string value is split on spaces first (`space_delimited_claims`). */
   readonly split: boolean;
 }
@@ -69,15 +70,19 @@ const NO_KEYS: IndexValue = Object.freeze([]);
  */
 export function fieldKeys(values: readonly string[], keysOf: (value: string) => IndexValue): IndexField | undefined {
   if (values.length === 0) return undefined;
-  const out = values.map(keysOf);
+  const out = mapFit(values, keysOf);
   for (const k of out) if (k.length === 0) return undefined;
   return out;
 }
 
-function key(on: KeyAttribute, match: KeyMatch, text: string, name?: readonly string[], split = false): IndexKey {
+// Never `undefined`: V8 tracks what each field holds, and a field that first held `undefined` and
+// later an array makes it throw away the code it optimized for the first kind of key.
+const NO_NAME: readonly string[] = [];
+
+function key(on: KeyAttribute, match: KeyMatch, text: string, name: readonly string[] = NO_NAME, split = false): IndexKey {
   let attr: string = on;
   if (on === 'claim') attr = `claim${split ? '+' : '-'}${JSON.stringify(name)}`;
-  else if (on === 'header') attr = `header:${name?.[0] ?? ''}`;
+  else if (on === 'header') attr = `header:${name[0] ?? ''}`;
   return { on, attr, match, text, name, split };
 }
 

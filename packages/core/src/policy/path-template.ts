@@ -66,9 +66,8 @@ export function checkPathTemplate(value: string): string | undefined {
  * ```
  */
 export function compilePathTemplate(value: string): RegExp {
-  const segments = value
-    .slice(1)
-    .split('/')
-    .map((seg) => (seg === '{*}' ? ONE_SEGMENT : seg === '{**}' ? ANY_SEGMENTS : seg.replace(/[$()+.]/g, '\\$&')));
-  return new RegExp(`^/${segments.join('/')}$`);
+  const segments = value.slice(1).split('/');
+  let source = '^';
+  for (const seg of segments) source += `/${seg === '{*}' ? ONE_SEGMENT : seg === '{**}' ? ANY_SEGMENTS : seg.replace(/[$()+.]/g, '\\$&')}`;
+  return new RegExp(`${source}$`);
 }

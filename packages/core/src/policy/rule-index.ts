@@ -1,3 +1,4 @@
+import { mapFit } from './arrays.js';
 import type { AuthzDecision, RuleRef } from './decision.js';
 import { headerValue } from './fields.js';
 import type { Pred } from './identity-match.js';
@@ -95,7 +96,7 @@ class AffixIndex {
   constructor(buckets: ReadonlyMap<string, List>, suffix: boolean) {
     // The default sort orders strings by UTF-16 code units, as `<` does.
     const sorted = suffix ? [...buckets.keys()].sort(compareReversed) : [...buckets.keys()].sort();
-    const keys = sorted.map(flat);
+    const keys = mapFit(sorted, flat);
     const parent = new Int32Array(keys.length);
     const stack: number[] = [];
     keys.forEach((k, i) => {
@@ -105,7 +106,7 @@ class AffixIndex {
       stack.push(i);
     });
     this.#keys = keys;
-    this.#lists = sorted.map((k) => buckets.get(k) ?? []);
+    this.#lists = mapFit(sorted, (k) => buckets.get(k) ?? []);
     this.#parent = parent;
     this.#suffix = suffix;
   }
@@ -410,8 +411,8 @@ export class RuleGroup {
     const claims: ClaimIndex[] = [];
     const headers: HeaderIndex[] = [];
     for (const b of attributes.values()) {
-      if (b.key.on === 'claim') claims.push({ path: b.key.name ?? [], split: b.key.split, index: new StringIndex(b) });
-      else if (b.key.on === 'header') headers.push({ name: b.key.name?.[0] ?? '', index: new StringIndex(b) });
+      if (b.key.on === 'claim') claims.push({ path: b.key.name, split: b.key.split, index: new StringIndex(b) });
+      else if (b.key.on === 'header') headers.push({ name: b.key.name[0] ?? '', index: new StringIndex(b) });
     }
     this.#claims = claims;
     this.#headers = headers;
