@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { compileRouteRules, NotMountedError, RouteRules, type Decision, type MeshAuth, type RouteRuleOptions, type RouteRulesInput } from '@meshauth/core';
-import { contextOf, engineOf } from './router-view.js';
+import { engineOf } from './request-state.js';
+import { contextOf } from './router-view.js';
 
 /**
  * Route-level rules for Express: a guard middleware for one route or router, and `authorize()`

@@ -1,7 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { compileRouteRules, createMeshAuth, RouteRules, type Decision, type MeshAuth, type MeshAuthOptions, type RouteRulesInput } from '@meshauth/core';
 import { allow, deny, guard, type GuardOptions } from './guard.js';
-import { contextOf, rememberEngine } from './router-view.js';
+import { remember } from './request-state.js';
+import { contextOf } from './router-view.js';
 
 /**
  * The middleware, with the engine behind it for `explain()` and `updatePolicies()`, and route
@@ -15,11 +16,9 @@ export type MeshAuthMiddleware = RequestHandler & {
   deny(rules: RouteRulesInput, options?: GuardOptions): RequestHandler;
 };
 
-function apply(decision: Decision, req: Request, res: Response, next: NextFunction): void {
-  req.meshAuth = decision;
+function apply(engine: MeshAuth, decision: Decision, req: Request, res: Response, next: NextFunction): void {
+  remember(req, engine, decision);
   if (decision.allowed) {
-    req.peerPrincipal = decision.peer;
-    req.auth = decision.auth;
     next();
     return;
   }
@@ -40,11 +39,10 @@ function apply(decision: Decision, req: Request, res: Response, next: NextFuncti
 function createMiddleware(options: MeshAuthOptions = {}): MeshAuthMiddleware {
   const engine = createMeshAuth(options);
   const middleware: RequestHandler = function meshAuthMiddleware(req, res, next) {
-    rememberEngine(req, engine);
     // The router's view of the path, from the app's settings (path-safety.md, design rule 1).
     const result = engine.decide(req, contextOf(req));
-    if (result instanceof Promise) result.then((decision) => apply(decision, req, res, next), next);
-    else apply(result, req, res, next);
+    if (result instanceof Promise) result.then((decision) => apply(engine, decision, req, res, next), next);
+    else apply(engine, result, req, res, next);
   };
   const bound = (action: 'ALLOW' | 'DENY') => (rules: RouteRulesInput, guardOptions: GuardOptions = {}): RequestHandler =>
     guard(rules instanceof RouteRules ? rules : compileRouteRules(rules, { ...guardOptions, action }), engine, `meshAuth().${action.toLowerCase()}()`);

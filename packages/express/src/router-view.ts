@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { pathToRegexpRouterProfile, type MeshAuth, type RequestContext, type RouterProfile } from '@meshauth/core';
+import { pathToRegexpRouterProfile, type RequestContext, type RouterProfile } from '@meshauth/core';
 
 /**
  * What the Express router will dispatch on, read from the app's own settings on each request:
@@ -8,8 +8,6 @@ import { pathToRegexpRouterProfile, type MeshAuth, type RequestContext, type Rou
  * the defaults assumed for them are the lenient ones, which can only add readings.
  */
 
-const ENGINE = Symbol('meshauth.engine');
-type WithEngine = Request & { [ENGINE]?: MeshAuth };
 
 /**
  * The router profile of the app that is handling `req`.
@@ -45,28 +43,4 @@ export function contextOf(req: Request): RequestContext {
     contexts.set(router, context);
   }
   return context;
-}
-
-/**
- * Remembers which engine decided a request, for route guards and `authorize()`.
- *
- * @example
- * ```ts
- * rememberEngine(req, engine);
- * ```
- */
-export function rememberEngine(req: Request, engine: MeshAuth): void {
-  (req as WithEngine)[ENGINE] = engine;
-}
-
-/**
- * The engine that decided a request, if the middleware ran.
- *
- * @example
- * ```ts
- * const engine = engineOf(req);
- * ```
- */
-export function engineOf(req: Request): MeshAuth | undefined {
-  return (req as WithEngine)[ENGINE];
 }

@@ -69,6 +69,26 @@ describe.each([
     expect(seen[0]?.detail).toBe('trailing-slash');
   });
 
+  it('keeps req.peerPrincipal readable and writable in handlers and in mounted sub-apps', async () => {
+    const a = express();
+    a.use(meshAuth({}));
+    const sub = express();
+    sub.get('/seen', (req, res) => {
+      res.json({ id: req.peerPrincipal?.id ?? null, code: req.meshAuth?.code ?? null });
+    });
+    a.use('/sub', sub);
+    a.get('/override', (req, res) => {
+      req.peerPrincipal = undefined;
+      res.json({ id: req.peerPrincipal ?? null, decided: req.meshAuth?.peer?.id ?? null });
+    });
+    expect((await request(a).get('/sub/seen').set('x-forwarded-client-cert', header)).body).toEqual({ id: CALLER, code: 'OK' });
+    expect((await request(a).get('/override').set('x-forwarded-client-cert', header)).body).toEqual({ id: null, decided: CALLER });
+    // A request the middleware never saw has no identity.
+    const bare = express();
+    bare.get('/', (req, res) => void res.json({ id: req.peerPrincipal ?? null }));
+    expect((await request(bare).get('/')).body).toEqual({ id: null });
+  });
+
   it('validates options when the middleware is made', () => {
     expect(() => meshAuth({ mode: 'mtls' as never })).toThrow(OptionError);
   });
