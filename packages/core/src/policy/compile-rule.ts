@@ -142,6 +142,9 @@ function operationFields(op: PolicyOperation, entry: number, ctx: FieldContext):
   return fit(out);
 }
 
+const testOf = (f: CompiledField): Pred => f.test;
+const keysOf = (f: CompiledField): IndexField => f.keys as IndexField;
+
 /** AND of the fields' tests, without a list for one or two fields (the common cases). */
 function andFields(fields: readonly CompiledField[]): Pred {
   const n = fields.length;
@@ -150,7 +153,7 @@ function andFields(fields: readonly CompiledField[]): Pred {
   if (n === 1) return a;
   const b = (fields[1] as CompiledField).test;
   if (n === 2) return (r) => a(r) && b(r);
-  return all(fields.map((f) => f.test));
+  return all(mapFit(fields, testOf));
 }
 
 // Field paths repeat in every rule (`from[0].source.principals`): one string each, shared.
@@ -173,7 +176,7 @@ function entryIndex(entry: readonly CompiledField[]): IndexEntry | undefined {
   let n = 0;
   for (let i = 0; i < entry.length; i++) if ((entry[i] as CompiledField).keys !== undefined) n++;
   if (n === 0) return undefined;
-  if (n === entry.length) return mapFit(entry, (f) => f.keys as IndexField);
+  if (n === entry.length) return mapFit(entry, keysOf);
   const out: IndexField[] = [];
   for (let i = 0; i < entry.length; i++) {
     const k = (entry[i] as CompiledField).keys;
@@ -221,8 +224,8 @@ function ruleIndex(from: readonly (readonly CompiledField[])[], to: readonly (re
  * ```
  */
 export function compileRule(rule: PolicyRule, action: PolicyAction, ctx: FieldContext): CompiledRuleBody {
-  const from = rule.from === undefined ? NO_FIELDS : mapFit(rule.from, (f, i) => sourceFields(f.source, i, ctx));
-  const to = rule.to === undefined ? NO_FIELDS : mapFit(rule.to, (t, i) => operationFields(t.operation, i, ctx));
+  const from = sources(rule.from, ctx);
+  const to = operations(rule.to, ctx);
   let when: CompiledField[] | undefined;
   let ignored: string[] | undefined;
   let dropped: string | undefined;
@@ -238,13 +241,33 @@ export function compileRule(rule: PolicyRule, action: PolicyAction, ctx: FieldCo
     }
     (when ??= []).push(c);
   }
-  const parts: Pred[] = [];
-  if (from.length === 1) parts.push(andFields(from[0] as CompiledField[]));
-  else if (from.length > 0) parts.push(any(from.map(andFields)));
-  if (to.length === 1) parts.push(andFields(to[0] as CompiledField[]));
-  else if (to.length > 0) parts.push(any(to.map(andFields)));
   const w = when === undefined ? NO_FIELDS_FLAT : fit(when);
-  for (const f of w) parts.push(f.test);
-  const match = dropped === undefined ? all(parts) : FALSE;
+  let match = FALSE;
+  if (dropped === undefined) {
+    const f = from.length === 0 ? undefined : from.length === 1 ? andFields(from[0] as CompiledField[]) : any(mapFit(from, andFields));
+    const t = to.length === 0 ? undefined : to.length === 1 ? andFields(to[0] as CompiledField[]) : any(mapFit(to, andFields));
+    if (w.length === 0) match = f === undefined ? (t ?? TRUE) : t === undefined ? f : all([f, t]);
+    else {
+      const parts: Pred[] = [];
+      if (f !== undefined) parts.push(f);
+      if (t !== undefined) parts.push(t);
+      for (const x of w) parts.push(x.test);
+      match = all(parts);
+    }
+  }
   return { from, to, when: w, ignored: ignored === undefined ? NONE : fit(ignored), dropped, match, index: dropped === undefined ? ruleIndex(from, to, w) : [] };
+}
+
+// One entry (the common case) without a callback; more through mapFit.
+
+function sources(list: readonly { readonly source: PolicySource }[] | undefined, ctx: FieldContext): readonly (readonly CompiledField[])[] {
+  if (list === undefined) return NO_FIELDS;
+  if (list.length === 1) return [sourceFields((list[0] as { source: PolicySource }).source, 0, ctx)];
+  return mapFit(list, (f, i) => sourceFields(f.source, i, ctx));
+}
+
+function operations(list: readonly { readonly operation: PolicyOperation }[] | undefined, ctx: FieldContext): readonly (readonly CompiledField[])[] {
+  if (list === undefined) return NO_FIELDS;
+  if (list.length === 1) return [operationFields((list[0] as { operation: PolicyOperation }).operation, 0, ctx)];
+  return mapFit(list, (t, i) => operationFields(t.operation, i, ctx));
 }

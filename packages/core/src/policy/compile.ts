@@ -14,9 +14,10 @@ import { isValidatedPolicy, validatePolicyObject } from './validate.js';
 
 /**
  * Compilation: scope the policies to the workload, compile every rule to closures, group rules by
- * action with an index, and precompute every decision object, so that evaluation only runs
- * matchers (`pilot/pkg/security/authz/builder/builder.go` is the model: one Envoy policy per rule,
- * one RBAC filter per action, enforced and dry-run (shadow) rules apart).
+ * action with an index (rule-index.ts; the enforced DENY and ALLOW rules share one group, DENY
+ * first), and precompute every decision object, so that evaluation only runs matchers
+ * (`pilot/pkg/security/authz/builder/builder.go` is the model: one Envoy policy per rule, one RBAC
+ * filter per action, enforced and dry-run (shadow) rules apart).
  */
 
 // builder.go badCustomActionSuffix.

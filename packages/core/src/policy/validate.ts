@@ -141,23 +141,40 @@ function checkEach(c: IssueCollector, values: readonly string[] | undefined, pat
   }
 }
 
-function validateSource(c: IssueCollector, v: unknown, path: string, action: PolicyAction): PolicySource | undefined {
+/**
+ * A `source` or `operation`: an object of string lists, at least one of them non-empty (Istio's
+ * "must not be nil" / "must not be empty" checks).
+ */
+function readStringLists(
+  c: IssueCollector,
+  v: unknown,
+  path: string,
+  what: string,
+  allowed: ReadonlySet<string>,
+  fields: readonly string[],
+): Record<string, readonly string[]> | undefined {
   const o = c.object(v, path);
   if (o === undefined) {
-    c.error(path, '`from.source` must not be nil');
+    c.error(path, `${what} must not be nil`);
     return undefined;
   }
-  known(c, o, SOURCE_SET, SOURCE_FIELDS, path);
-  const src: Record<string, readonly string[]> = {};
+  known(c, o, allowed, fields, path);
+  const lists: Record<string, readonly string[]> = {};
   let nonEmpty = false;
-  for (let i = 0; i < SOURCE_FIELDS.length; i++) {
-    const f = SOURCE_FIELDS[i] as string;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as string;
     const values = strings(c, o[f], path, f);
     if (values === undefined) continue;
-    src[f] = values;
+    lists[f] = values;
     if (values.length > 0) nonEmpty = true;
   }
-  if (!nonEmpty) c.error(path, '`from.source` must not be empty');
+  if (!nonEmpty) c.error(path, `${what} must not be empty`);
+  return lists;
+}
+
+function validateSource(c: IssueCollector, v: unknown, path: string, action: PolicyAction): PolicySource | undefined {
+  const src = readStringLists(c, v, path, '`from.source`', SOURCE_SET, SOURCE_FIELDS);
+  if (src === undefined) return undefined;
   const set = (f: string): boolean => (src[f]?.length ?? 0) > 0;
   if ((set('principals') || set('notPrincipals') || set('namespaces') || set('notNamespaces')) && (set('serviceAccounts') || set('notServiceAccounts'))) {
     c.error(path, 'cannot set serviceAccounts with namespaces or principals');
@@ -178,22 +195,8 @@ function validateSource(c: IssueCollector, v: unknown, path: string, action: Pol
 }
 
 function validateOperation(c: IssueCollector, v: unknown, path: string): PolicyOperation | undefined {
-  const o = c.object(v, path);
-  if (o === undefined) {
-    c.error(path, '`to.operation` must not be nil');
-    return undefined;
-  }
-  known(c, o, OPERATION_SET, OPERATION_FIELDS, path);
-  const op: Record<string, readonly string[]> = {};
-  let nonEmpty = false;
-  for (let i = 0; i < OPERATION_FIELDS.length; i++) {
-    const f = OPERATION_FIELDS[i] as string;
-    const values = strings(c, o[f], path, f);
-    if (values === undefined) continue;
-    op[f] = values;
-    if (values.length > 0) nonEmpty = true;
-  }
-  if (!nonEmpty) c.error(path, '`to.operation` must not be empty');
+  const op = readStringLists(c, v, path, '`to.operation`', OPERATION_SET, OPERATION_FIELDS);
+  if (op === undefined) return undefined;
   checkEach(c, op['ports'], path, 'ports', checkPort);
   checkEach(c, op['notPorts'], path, 'notPorts', checkPort);
   checkEach(c, op['paths'], path, 'paths', checkPath);
