@@ -26,23 +26,31 @@ const xfccRequests = () => XFCC_HEADERS.map((xfcc) => ({ headers: { 'x-forwarded
 const TARGET_XFCC_MICROS = 2;
 const TARGET_MTLS_RATIO = 0.95;
 
-async function measureOnce(pair, variant, settings, identities) {
-  const script = fileURLToPath(new URL(`../servers/${pair.server}`, import.meta.url));
-  const mtls = pair.load === 'mtls';
-  const env = mtls ? { BENCH_TLS_CERT: identities.server.chainPem, BENCH_TLS_KEY: identities.server.keyPem, BENCH_TLS_CA: identities.caPem } : {};
+/**
+ * One measured run of a server variant: warm-up load, then `settings.duration` of load between the
+ * server's `start` and `stop`, so its CPU time covers exactly the measured requests.
+ */
+export async function measureServer(script, variant, settings, env, load) {
   const server = await startServer(script, variant, { pinned: settings.pinned, env });
   try {
-    const url = `${mtls ? 'https' : 'http'}://127.0.0.1:${server.port}/`;
-    const loadFor = (duration) =>
-      runLoad({ url, duration, requests: mtls ? undefined : xfccRequests(), clientCert: mtls ? identities.client : undefined });
+    const url = `${load.scheme ?? 'http'}://127.0.0.1:${server.port}/`;
+    // A new request list for every run: autocannon writes into it.
+    const loadFor = (duration) => runLoad({ url, duration, requests: load.requests?.(), clientCert: load.clientCert });
     await loadFor(settings.warmup);
     await server.start();
-    const load = await loadFor(settings.duration);
+    const result = await loadFor(settings.duration);
     const stats = await server.stop();
-    return { ...load, server: stats, cpuMicrosPerRequest: stats.cpuMicrosPerRequest };
+    return { ...result, server: stats, cpuMicrosPerRequest: stats.cpuMicrosPerRequest };
   } finally {
     await server.close();
   }
+}
+
+function measureOnce(pair, variant, settings, identities) {
+  const script = fileURLToPath(new URL(`../servers/${pair.server}`, import.meta.url));
+  if (pair.load !== 'mtls') return measureServer(script, variant, settings, {}, { requests: xfccRequests });
+  const env = { BENCH_TLS_CERT: identities.server.chainPem, BENCH_TLS_KEY: identities.server.keyPem, BENCH_TLS_CA: identities.caPem };
+  return measureServer(script, variant, settings, env, { scheme: 'https', clientCert: identities.client });
 }
 
 function summarizeRuns(label, runs) {
@@ -57,19 +65,22 @@ function summarizeRuns(label, runs) {
   };
 }
 
-function summarizePair(pair, baselineRuns, meshAuthRuns) {
-  const [baselineVariant, meshAuthVariant] = variantsOf(pair);
-  const baseline = summarizeRuns(labelOf(pair, baselineVariant), baselineRuns);
-  const meshAuth = summarizeRuns(labelOf(pair, meshAuthVariant), meshAuthRuns);
+/**
+ * A pair's report: each side's medians, and the ratio and delta of every round (the second side
+ * is meshAuth, or for the JWT pairs the library it is compared with).
+ */
+export function summarizePair(pair, baselineRuns, otherRuns) {
+  const [baselineVariant, variant] = variantsOf(pair);
   const rounds = baselineRuns.map((base, i) => ({
-    requestsPerSecondRatio: meshAuthRuns[i].requestsPerSecond / base.requestsPerSecond,
-    cpuMicrosPerRequestDelta: meshAuthRuns[i].cpuMicrosPerRequest - base.cpuMicrosPerRequest,
+    requestsPerSecondRatio: otherRuns[i].requestsPerSecond / base.requestsPerSecond,
+    cpuMicrosPerRequestDelta: otherRuns[i].cpuMicrosPerRequest - base.cpuMicrosPerRequest,
   }));
   return {
     framework: pair.framework,
     load: pair.load,
-    baseline,
-    meshAuth,
+    variant,
+    baseline: summarizeRuns(labelOf(pair, baselineVariant), baselineRuns),
+    meshAuth: summarizeRuns(labelOf(pair, variant), otherRuns),
     requestsPerSecondRatio: median(rounds.map((r) => r.requestsPerSecondRatio)),
     cpuMicrosPerRequestDelta: median(rounds.map((r) => r.cpuMicrosPerRequestDelta)),
     rounds,

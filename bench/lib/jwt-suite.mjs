@@ -10,13 +10,11 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startJwtIssuer } from '@meshauth/testkit';
-import { printHttpReport } from './http-suite.mjs';
+import { measureServer, printHttpReport, summarizePair } from './http-suite.mjs';
 import { medianRatio, SAMPLES } from './jwt-measure.mjs';
-import { runLoad } from './load.mjs';
 import { runMicroFile } from './micro-suite.mjs';
 import { JWT_PAIRS, labelOf, variantsOf } from './pairs.mjs';
-import { startServer } from './server-child.mjs';
-import { formatTable, median } from './stats.mjs';
+import { formatTable } from './stats.mjs';
 
 const MICRO_DIR = fileURLToPath(new URL('../micro/', import.meta.url));
 const SERVER = (pair) => fileURLToPath(new URL(`../servers/${pair.server}`, import.meta.url));
@@ -49,53 +47,9 @@ async function runJwtMicro({ pinned }) {
   return results;
 }
 
-async function measureOnce(pair, variant, settings, idp, token) {
+function measureOnce(pair, variant, settings, idp, token) {
   const env = { BENCH_JWT_ISSUER: idp.issuer, BENCH_JWKS_URI: idp.jwksUri, BENCH_JWT_TOKEN: token };
-  const server = await startServer(SERVER(pair), variant, { pinned: settings.pinned, env });
-  try {
-    const url = `http://127.0.0.1:${server.port}/`;
-    // A new list for every run: autocannon writes into it.
-    const loadFor = (duration) => runLoad({ url, duration, requests: [{ headers: { authorization: `Bearer ${token}` } }] });
-    await loadFor(settings.warmup);
-    await server.start();
-    const load = await loadFor(settings.duration);
-    const stats = await server.stop();
-    return { ...load, server: stats, cpuMicrosPerRequest: stats.cpuMicrosPerRequest };
-  } finally {
-    await server.close();
-  }
-}
-
-// The same summaries as bench/lib/http-suite.mjs makes, so that its report prints them.
-function summarizeRuns(label, runs) {
-  return {
-    label,
-    requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
-    latencyP50Ms: median(runs.map((r) => r.latencyP50Ms)),
-    latencyP99Ms: median(runs.map((r) => r.latencyP99Ms)),
-    cpuMicrosPerRequest: median(runs.map((r) => r.cpuMicrosPerRequest)),
-    failures: runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
-    runs,
-  };
-}
-
-function summarizePair(pair, baselineRuns, otherRuns) {
-  const [baselineVariant, variant] = variantsOf(pair);
-  const rounds = baselineRuns.map((base, i) => ({
-    requestsPerSecondRatio: otherRuns[i].requestsPerSecond / base.requestsPerSecond,
-    cpuMicrosPerRequestDelta: otherRuns[i].cpuMicrosPerRequest - base.cpuMicrosPerRequest,
-  }));
-  return {
-    framework: pair.framework,
-    load: pair.load,
-    variant,
-    baseline: summarizeRuns(labelOf(pair, baselineVariant), baselineRuns),
-    // Named meshAuth for the HTTP report; for the @fastify/jwt pairs it is @fastify/jwt.
-    meshAuth: summarizeRuns(labelOf(pair, variant), otherRuns),
-    requestsPerSecondRatio: median(rounds.map((r) => r.requestsPerSecondRatio)),
-    cpuMicrosPerRequestDelta: median(rounds.map((r) => r.cpuMicrosPerRequestDelta)),
-    rounds,
-  };
+  return measureServer(SERVER(pair), variant, settings, env, { requests: () => [{ headers: { authorization: `Bearer ${token}` } }] });
 }
 
 async function runJwtHttp(settings) {
