@@ -252,6 +252,37 @@ function validateCondition(c: IssueCollector, v: unknown, path: string, action: 
   return Object.freeze(cond);
 }
 
+/**
+ * `from` or `to`: a non-empty list of objects each wrapping one field (`source`, `operation`);
+ * nil entries are errors (validation.go ValidateAuthorizationPolicy).
+ */
+function readWrapped<T>(
+  c: IssueCollector,
+  v: unknown,
+  path: string,
+  what: 'from' | 'to',
+  allowed: ReadonlySet<string>,
+  fields: readonly string[],
+  read: (entry: Obj, entryPath: string) => T | undefined,
+): readonly T[] | undefined {
+  const list = c.list(v, path);
+  if (list === undefined) return undefined;
+  if (list.length === 0) c.error(path, `\`${what}\` must not be empty`);
+  const out: T[] = [];
+  list.forEach((item, i) => {
+    const itemPath = `${path}[${i}]`;
+    const entry = c.object(item, itemPath);
+    if (entry === undefined) {
+      c.error(itemPath, `\`${what}\` must not be nil`);
+      return;
+    }
+    known(c, entry, allowed, fields, itemPath);
+    const value = read(entry, itemPath);
+    if (value) out.push(value);
+  });
+  return Object.freeze(fit(out));
+}
+
 function validateRule(c: IssueCollector, v: unknown, path: string, action: PolicyAction): PolicyRule | undefined {
   const o = c.object(v, path);
   if (o === undefined) {
@@ -260,40 +291,16 @@ function validateRule(c: IssueCollector, v: unknown, path: string, action: Polic
   }
   known(c, o, RULE_SET, RULE_FIELDS, path);
   const rule: { from?: readonly { source: PolicySource }[]; to?: readonly { operation: PolicyOperation }[]; when?: readonly PolicyCondition[] } = {};
-  const from = c.list(o['from'], `${path}.from`);
-  if (from !== undefined) {
-    if (from.length === 0) c.error(`${path}.from`, '`from` must not be empty');
-    const out: { source: PolicySource }[] = [];
-    from.forEach((f, i) => {
-      const fp = `${path}.from[${i}]`;
-      const fo = c.object(f, fp);
-      if (fo === undefined) {
-        c.error(fp, '`from` must not be nil');
-        return;
-      }
-      known(c, fo, FROM_SET, FROM_FIELDS, fp);
-      const source = validateSource(c, fo['source'], `${fp}.source`, action);
-      if (source) out.push(Object.freeze({ source }));
-    });
-    rule.from = Object.freeze(fit(out));
-  }
-  const to = c.list(o['to'], `${path}.to`);
-  if (to !== undefined) {
-    if (to.length === 0) c.error(`${path}.to`, '`to` must not be empty');
-    const out: { operation: PolicyOperation }[] = [];
-    to.forEach((t, i) => {
-      const tp = `${path}.to[${i}]`;
-      const to = c.object(t, tp);
-      if (to === undefined) {
-        c.error(tp, '`to` must not be nil');
-        return;
-      }
-      known(c, to, TO_SET, TO_FIELDS, tp);
-      const operation = validateOperation(c, to['operation'], `${tp}.operation`);
-      if (operation) out.push(Object.freeze({ operation }));
-    });
-    rule.to = Object.freeze(fit(out));
-  }
+  const from = readWrapped(c, o['from'], `${path}.from`, 'from', FROM_SET, FROM_FIELDS, (fo, fp) => {
+    const source = validateSource(c, fo['source'], `${fp}.source`, action);
+    return source && Object.freeze({ source });
+  });
+  if (from !== undefined) rule.from = from;
+  const to = readWrapped(c, o['to'], `${path}.to`, 'to', TO_SET, TO_FIELDS, (tp, tpath) => {
+    const operation = validateOperation(c, tp['operation'], `${tpath}.operation`);
+    return operation && Object.freeze({ operation });
+  });
+  if (to !== undefined) rule.to = to;
   const when = c.list(o['when'], `${path}.when`);
   if (when !== undefined) {
     const out: PolicyCondition[] = [];
