@@ -3,6 +3,7 @@
  * SVIDs, real loopback servers, and connections from chosen loopback source addresses to play
  * the sidecar (127.0.0.6, Istio's InboundPassthroughBindIpv4) or a caller that bypassed it.
  */
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Decision } from '@meshauth/core';
 import { bundle, buildXfcc, createDevCa, istioSidecarXfcc, mtlsServerOptions, sendRequest, type Listening } from '@meshauth/testkit';
@@ -127,6 +128,24 @@ describe.each(FRAMEWORKS)('caller identity on %s', (framework) => {
       });
       expect(res.status).toBe(200);
       expect(res.json<WhoAmI>()).toMatchObject({ path: '/whoami', peer: null, peerSource: 'none', xfccIgnored: 'untrusted-hop', auth: null });
+    });
+
+    it('names each caller when one pooled connection alternates them, and never lends a trusted header to an untrusted hop', async () => {
+      const callers = [FRONTEND, 'spiffe://cluster.local/ns/shop/sa/admin', FRONTEND, 'spiffe://cluster.local/ns/shop/sa/admin'];
+      const pooled = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const seen: (string | undefined)[] = [];
+        for (const uri of callers) {
+          const res = await sendRequest(`${server.url}/whoami`, { agent: pooled, localAddress: '127.0.0.6', headers: { 'x-forwarded-client-cert': istioSidecarXfcc({ by: APP_ID, uri }) } });
+          seen.push(res.json<WhoAmI>().peer?.id);
+        }
+        expect(seen).toEqual(callers);
+      } finally {
+        pooled.destroy();
+      }
+      // The header just decided for the sidecar's connection, now from a caller that bypassed it.
+      const bypass = await sendRequest(`${server.url}/whoami`, { localAddress: '127.0.0.1', headers: { 'x-forwarded-client-cert': istioSidecarXfcc({ by: APP_ID, uri: FRONTEND }) } });
+      expect(bypass.json<WhoAmI>()).toMatchObject({ peer: null, xfccIgnored: 'untrusted-hop' });
     });
 
     const refusals = [

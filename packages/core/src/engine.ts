@@ -18,6 +18,7 @@ import { isRefusal } from './request/refusal.js';
 import { routeRulesOf, type RouteRuleOptions, type RouteRulesInput } from './route-rules/compile.js';
 import { resolveWorkload } from './workload/pod-info.js';
 import { denialResponses } from './responses.js';
+import { XfccDecisions } from './xfcc-decisions.js';
 
 /** What one connection has taught the engine, kept for its later requests. */
 interface ConnectionState {
@@ -27,6 +28,8 @@ interface ConnectionState {
   header: string | undefined;
   identity: Decision | undefined;
   validUntil: number;
+  /** The XFCC header alone decides this connection's identity: a trusted hop, and no TLS peer to prefer. */
+  readonly headerDecides: boolean;
 }
 
 const XFCC = 'x-forwarded-client-cert';
@@ -108,13 +111,16 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
   const connections = new WeakMap<Socket, ConnectionState>();
   const respond = denialResponses(resolved.accessDeniedBody);
   const verified: VerifiedChains = new Map();
+  const xfccDecisions = new XfccDecisions();
   const { onDecision, numTrustedProxies } = resolved;
   let security: SecurityConfig | undefined = resolved.security;
 
   function stateOf(socket: Socket): ConnectionState {
     let state = connections.get(socket);
     if (state === undefined) {
-      state = { facts: connectionFacts(socket, resolved), attributes: undefined, header: undefined, identity: undefined, validUntil: 0 };
+      const facts = connectionFacts(socket, resolved);
+      const headerDecides = facts.trustedHop && !(facts.encrypted && resolved.mode !== 'xfcc');
+      state = { facts, attributes: undefined, header: undefined, identity: undefined, validUntil: 0, headerDecides };
       connections.set(socket, state);
     }
     return state;
@@ -127,12 +133,24 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
     if (state.identity !== undefined && state.header === header && (state.validUntil === Infinity || Date.now() <= state.validUntil)) {
       return state.identity;
     }
-    const resolution = resolvePeer(request.socket, state.facts, header, resolved, verified, Date.now());
-    const decision = identityDecision(resolution, resolved, respond);
+    let identity: Decision;
+    let validUntil = Infinity;
+    if (state.headerDecides && header !== undefined) {
+      // Decided by the header alone: the same for every trusted connection, and it never expires.
+      identity = xfccDecisions.get(header) ?? xfccDecisions.remember(header, identityFrom(request, state, header));
+    } else {
+      const resolution = resolvePeer(request.socket, state.facts, header, resolved, verified, Date.now());
+      identity = identityDecision(resolution, resolved, respond);
+      validUntil = resolution.validUntil;
+    }
     state.header = header;
-    state.identity = decision;
-    state.validUntil = resolution.validUntil;
-    return decision;
+    state.identity = identity;
+    state.validUntil = validUntil;
+    return identity;
+  }
+
+  function identityFrom(request: HttpInput, state: ConnectionState, header: string): Decision {
+    return identityDecision(resolvePeer(request.socket, state.facts, header, resolved, verified, Date.now()), resolved, respond);
   }
 
   function authzRequest(request: HttpInput, state: ConnectionState, decision: Decision) {

@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { request as httpRequest, type Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { request as httpsRequest, Server as HttpsServer, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -89,10 +89,16 @@ export interface TestRequestOptions {
   ca?: readonly string[];
   /** Local source address, e.g. `127.0.0.6` to connect the way Istio's sidecar does. */
   localAddress?: string;
+  /**
+   * A keep-alive agent, to send several requests on one connection the way a sidecar's pool does
+   * (`new Agent({ keepAlive: true, maxSockets: 1 })`; `https.Agent` for https URLs). Default: a
+   * fresh connection per request.
+   */
+  agent?: HttpAgent;
 }
 
 /**
- * Sends one request on a fresh connection and reads the whole answer. With `localAddress` the
+ * Sends one request (on a fresh connection unless `agent` says otherwise) and reads the whole answer. With `localAddress` the
  * server sees that source IP, which is how tests act as a trusted or untrusted hop.
  *
  * @example
@@ -107,7 +113,7 @@ export function sendRequest(url: string, options: TestRequestOptions = {}): Prom
   const common = {
     method: options.method ?? 'GET',
     headers: options.headers,
-    agent: false as const,
+    agent: options.agent ?? (false as const),
     localAddress: options.localAddress,
   };
   return new Promise((resolve, reject) => {
