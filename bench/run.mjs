@@ -31,6 +31,7 @@ const settings = {
   duration: numberFromEnv('BENCH_DURATION', 5),
   warmup: numberFromEnv('BENCH_WARMUP', 1),
   rounds: numberFromEnv('BENCH_ROUNDS', 2, { integer: true }),
+  slices: numberFromEnv('BENCH_SLICES', 5, { integer: true }),
   filter,
   pinned: pinLoadGenerator(),
 };
@@ -43,7 +44,7 @@ const report = { startedAt: new Date().toISOString(), node: process.version, cpu
 let ok = true;
 
 if (only === undefined || only === 'http') {
-  console.log(`\nHTTP: ${settings.duration} s per run after ${settings.warmup} s warm-up, ${settings.rounds} rounds (baseline, meshAuth, ...)`);
+  console.log(`\nHTTP: ${settings.rounds} rounds; in each, both servers warmed up ${settings.warmup} s, then ${settings.duration} s of load each in ${settings.slices} interleaved slices`);
   report.http = await runHttpSuite(settings);
   ok = printHttpReport(report.http) && ok;
   printPolicyHttpTargets(report.http);

@@ -5,9 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { istioSidecarXfcc } from '@meshauth/testkit';
 import { makeBenchIdentities } from './identities.mjs';
-import { runLoad } from './load.mjs';
+import { measureRound } from './interleaved-round.mjs';
 import { labelOf, PAIRS, variantsOf } from './pairs.mjs';
-import { startServer } from './server-child.mjs';
 import { formatTable, median } from './stats.mjs';
 
 /**
@@ -26,31 +25,32 @@ const xfccRequests = () => XFCC_HEADERS.map((xfcc) => ({ headers: { 'x-forwarded
 const TARGET_XFCC_MICROS = 2;
 const TARGET_MTLS_RATIO = 0.95;
 
-/**
- * One measured run of a server variant: warm-up load, then `settings.duration` of load between the
- * server's `start` and `stop`, so its CPU time covers exactly the measured requests.
- */
-export async function measureServer(script, variant, settings, env, load) {
-  const server = await startServer(script, variant, { pinned: settings.pinned, env });
-  try {
-    const url = `${load.scheme ?? 'http'}://127.0.0.1:${server.port}/`;
-    // A new request list for every run: autocannon writes into it.
-    const loadFor = (duration) => runLoad({ url, duration, requests: load.requests?.(), clientCert: load.clientCert });
-    await loadFor(settings.warmup);
-    await server.start();
-    const result = await loadFor(settings.duration);
-    const stats = await server.stop();
-    return { ...result, server: stats, cpuMicrosPerRequest: stats.cpuMicrosPerRequest };
-  } finally {
-    await server.close();
-  }
+/** What a pair's servers need: the script, its environment, and the load to send. */
+function setupOf(pair, identities) {
+  const script = fileURLToPath(new URL(`../servers/${pair.server}`, import.meta.url));
+  if (pair.load !== 'mtls') return { script, env: {}, load: { requests: xfccRequests } };
+  const env = { BENCH_TLS_CERT: identities.server.chainPem, BENCH_TLS_KEY: identities.server.keyPem, BENCH_TLS_CA: identities.caPem };
+  return { script, env, load: { scheme: 'https', clientCert: identities.client } };
 }
 
-function measureOnce(pair, variant, settings, identities) {
-  const script = fileURLToPath(new URL(`../servers/${pair.server}`, import.meta.url));
-  if (pair.load !== 'mtls') return measureServer(script, variant, settings, {}, { requests: xfccRequests });
-  const env = { BENCH_TLS_CERT: identities.server.chainPem, BENCH_TLS_KEY: identities.server.keyPem, BENCH_TLS_CA: identities.caPem };
-  return measureServer(script, variant, settings, env, { scheme: 'https', clientCert: identities.client });
+/**
+ * Measures a pair for `settings.rounds` interleaved rounds (lib/interleaved-round.mjs), printing
+ * each round, and returns its summary. `variants` is [baseline, other].
+ */
+export async function measurePair(pair, variants, settings, { script, env, load }) {
+  const runs = variants.map(() => []);
+  for (let round = 1; round <= settings.rounds; round++) {
+    const measured = await measureRound(script, variants, settings, env, load);
+    measured.forEach((run, i) => {
+      runs[i].push(run);
+      const failed = run.non2xx + run.errors + run.timeouts;
+      console.log(
+        `  ${labelOf(pair, variants[i]).padEnd(34)} round ${round}/${settings.rounds}: ${f0(run.requestsPerSecond)} req/s, ` +
+          `${f1(run.cpuMicrosPerRequest)} µs CPU/req${failed > 0 ? `, ${failed} FAILED requests` : ''}`,
+      );
+    });
+  }
+  return summarizePair(pair, runs[0], runs[1]);
 }
 
 function summarizeRuns(label, runs) {
@@ -100,22 +100,7 @@ export async function runHttpSuite(settings) {
   const identities = makeBenchIdentities();
   const pairs = PAIRS.filter((pair) => settings.filter === undefined || variantsOf(pair).some((v) => labelOf(pair, v).includes(settings.filter)));
   const results = [];
-  for (const pair of pairs) {
-    const [baselineVariant, meshAuthVariant] = variantsOf(pair);
-    const runs = { [baselineVariant]: [], [meshAuthVariant]: [] };
-    for (let round = 1; round <= settings.rounds; round++) {
-      for (const variant of [baselineVariant, meshAuthVariant]) {
-        const run = await measureOnce(pair, variant, settings, identities);
-        runs[variant].push(run);
-        const failed = run.non2xx + run.errors + run.timeouts;
-        console.log(
-          `  ${labelOf(pair, variant).padEnd(34)} round ${round}/${settings.rounds}: ${f0(run.requestsPerSecond)} req/s, ` +
-            `${f1(run.cpuMicrosPerRequest)} µs CPU/req${failed > 0 ? `, ${failed} FAILED requests` : ''}`,
-        );
-      }
-    }
-    results.push(summarizePair(pair, runs[baselineVariant], runs[meshAuthVariant]));
-  }
+  for (const pair of pairs) results.push(await measurePair(pair, variantsOf(pair), settings, setupOf(pair, identities)));
   return results;
 }
 

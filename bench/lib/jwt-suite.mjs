@@ -10,7 +10,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startJwtIssuer } from '@meshauth/testkit';
-import { measureServer, printHttpReport, summarizePair } from './http-suite.mjs';
+import { measurePair, printHttpReport } from './http-suite.mjs';
 import { medianRatio, SAMPLES } from './jwt-measure.mjs';
 import { runMicroFile } from './micro-suite.mjs';
 import { JWT_PAIRS, labelOf, variantsOf } from './pairs.mjs';
@@ -33,7 +33,6 @@ const FASTIFY_JWT_REFERENCE_RATIO = 0.6;
 const BUSY_SHARE = 0.9;
 
 const fixed = (digits) => (n) => (n === null || n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(digits));
-const f0 = fixed(0);
 const f1 = fixed(1);
 const f2 = fixed(2);
 const signed = (n) => `${n >= 0 ? '+' : ''}${f1(n)}`;
@@ -47,11 +46,6 @@ async function runJwtMicro({ pinned }) {
   return results;
 }
 
-function measureOnce(pair, variant, settings, idp, token) {
-  const env = { BENCH_JWT_ISSUER: idp.issuer, BENCH_JWKS_URI: idp.jwksUri, BENCH_JWT_TOKEN: token };
-  return measureServer(SERVER(pair), variant, settings, env, { requests: () => [{ headers: { authorization: `Bearer ${token}` } }] });
-}
-
 async function runJwtHttp(settings) {
   const pairs = JWT_PAIRS.filter((pair) => settings.filter === undefined || variantsOf(pair).some((v) => labelOf(pair, v).includes(settings.filter)));
   if (pairs.length === 0) return { alg: HTTP_ALG, pairs: [] };
@@ -60,20 +54,9 @@ async function runJwtHttp(settings) {
   const results = [];
   try {
     for (const pair of pairs) {
-      const [baselineVariant, variant] = variantsOf(pair);
-      const runs = { [baselineVariant]: [], [variant]: [] };
-      for (let round = 1; round <= settings.rounds; round++) {
-        for (const v of [baselineVariant, variant]) {
-          const run = await measureOnce(pair, v, settings, idp, token);
-          runs[v].push(run);
-          const failed = run.non2xx + run.errors + run.timeouts;
-          console.log(
-            `  ${labelOf(pair, v).padEnd(34)} round ${round}/${settings.rounds}: ${f0(run.requestsPerSecond)} req/s, ` +
-              `${f1(run.cpuMicrosPerRequest)} µs CPU/req${failed > 0 ? `, ${failed} FAILED requests` : ''}`,
-          );
-        }
-      }
-      results.push(summarizePair(pair, runs[baselineVariant], runs[variant]));
+      const env = { BENCH_JWT_ISSUER: idp.issuer, BENCH_JWKS_URI: idp.jwksUri, BENCH_JWT_TOKEN: token };
+      const load = { requests: () => [{ headers: { authorization: `Bearer ${token}` } }] };
+      results.push(await measurePair(pair, variantsOf(pair), settings, { script: SERVER(pair), env, load }));
     }
   } finally {
     await idp.close();

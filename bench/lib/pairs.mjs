@@ -4,6 +4,8 @@
 export const PAIRS = [
   { framework: 'node:http', server: 'node-http.mjs', load: 'xfcc' },
   { framework: 'express', server: 'express.mjs', load: 'xfcc' },
+  // What any onRequest hook costs in Fastify, meshAuth's or not: the floor under the XFCC pair.
+  { framework: 'fastify', server: 'fastify.mjs', load: 'hook' },
   { framework: 'fastify', server: 'fastify.mjs', load: 'xfcc' },
   { framework: 'koa', server: 'koa.mjs', load: 'xfcc' },
   { framework: 'fastify', server: 'fastify.mjs', load: 'mtls' },
@@ -29,6 +31,7 @@ export const JWT_PAIRS = [
 export function variantsOf(pair) {
   if (pair.load === 'jwt') return ['bare', pair.variant];
   if (pair.load === 'xfcc-policy') return ['bare', 'xfcc-policy'];
+  if (pair.load === 'hook') return ['bare', 'hook'];
   return pair.load === 'xfcc' ? ['bare', 'xfcc'] : ['mtls-bare', 'mtls'];
 }
 
@@ -37,6 +40,8 @@ export function labelOf(pair, variant) {
   switch (variant) {
     case 'bare':
       return `${pair.framework} bare`;
+    case 'hook':
+      return `${pair.framework} + empty onRequest hook`;
     case 'xfcc':
       return `${pair.framework} + meshAuth (XFCC)`;
     case 'xfcc-policy':

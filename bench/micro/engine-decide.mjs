@@ -1,7 +1,9 @@
 // engine.decide() for an XFCC request from the sidecar's address. The socket is a plain object
 // with the one field the engine reads for a plaintext connection.
 //  - cached: the same header again on a connection (the per-connection decision cache hits);
-//  - header changes: two callers alternate on one connection (every call parses and verifies);
+//  - header changes: two callers alternate on one connection, each header a fresh string as the
+//    HTTP parser makes it (the decision kept for that header value is looked up);
+//  - header never seen: a new caller on every call (every call parses and verifies);
 //  - new connection: every request on a fresh socket (connection facts are computed too).
 import { createMeshAuth } from '@meshauth/core';
 import { istioSidecarXfcc } from '@meshauth/testkit';
@@ -16,8 +18,16 @@ const request = (socket, header) => ({ method: 'GET', url: '/orders', headers: {
 
 const socket = { remoteAddress: '127.0.0.6' };
 const cached = request(socket, frontend);
-const alternating = [request(socket, frontend), request(socket, worker)];
-let turn = 0;
+
+// Strings decoded from bytes, like the parser's: a new string has no hash yet, and looking it up
+// computes one, as on a real request. One per call of the run (warm-up and batches).
+const ALTERNATING_CALLS = 300_000;
+const fresh = Array.from({ length: ALTERNATING_CALLS }, (_, i) => request(socket, Buffer.from(i % 2 === 0 ? frontend : worker).toString('latin1')));
+let next = 0;
+
+// A caller never seen before on every call.
+const unseen = Array.from({ length: 300_000 }, (_, i) => request(socket, istioSidecarXfcc({ by, uri: `spiffe://cluster.local/ns/shop/sa/caller-${i}` })));
+let nextUnseen = 0;
 
 function decide(req) {
   const decision = engine.decide(req);
@@ -27,6 +37,7 @@ function decide(req) {
 
 report([
   measure('engine.decide, XFCC, cached connection', () => decide(cached), { iterations: 500_000 }),
-  measure('engine.decide, XFCC, header changes', () => decide(alternating[(turn ^= 1)])),
+  measure('engine.decide, XFCC, header changes', () => decide(fresh[next++]), { iterations: ALTERNATING_CALLS / 6 }),
+  measure('engine.decide, XFCC, header never seen', () => decide(unseen[nextUnseen++]), { iterations: 50_000 }),
   measure('engine.decide, XFCC, new connection', () => decide(request({ remoteAddress: '127.0.0.6' }, frontend))),
 ]);

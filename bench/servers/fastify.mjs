@@ -1,4 +1,4 @@
-// Fastify 5: bare, or with the @meshauth/fastify plugin; over http (XFCC, also with the 10-rule
+// Fastify 5: bare, with an empty onRequest hook (what any hook costs), or with the @meshauth/fastify plugin; over http (XFCC, also with the 10-rule
 // policy of bench/fixtures) or https (mTLS); or over http verifying a JWT, with meshAuth's
 // RequestAuthentication or with @fastify/jwt (bench/lib/jwt-server.mjs).
 import Fastify from 'fastify';
@@ -6,7 +6,7 @@ import meshAuth from '@meshauth/fastify';
 import { checkJwtServer, JWT_VARIANTS, setUpJwt } from '../lib/jwt-server.mjs';
 import { meshAuthOptions, mtlsOptions, probe, variantArg } from '../lib/server-probe.mjs';
 
-const variant = variantArg(['bare', 'xfcc', 'xfcc-policy', 'mtls-bare', 'mtls', ...JWT_VARIANTS]);
+const variant = variantArg(['bare', 'hook', 'xfcc', 'xfcc-policy', 'mtls-bare', 'mtls', ...JWT_VARIANTS]);
 const jwt = JWT_VARIANTS.includes(variant);
 
 const app = variant.startsWith('mtls') ? Fastify({ https: mtlsOptions() }) : Fastify();
@@ -17,6 +17,7 @@ if (variant === 'xfcc-policy') {
   await app.register(meshAuth, policyMeshAuthOptions());
 }
 if (jwt) await setUpJwt(app, variant);
+if (variant === 'hook') app.addHook('onRequest', (_request, _reply, done) => done());
 app.get('/', async () => 'ok');
 if (jwt) await checkJwtServer(app, variant);
 
