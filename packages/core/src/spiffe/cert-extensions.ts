@@ -1,9 +1,4 @@
-import { AsnConvert } from '@peculiar/asn1-schema';
-import {
-  BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName,
-  id_ce_authorityKeyIdentifier, id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage,
-  id_ce_subjectAltName, id_ce_subjectKeyIdentifier,
-} from '@peculiar/asn1-x509';
+import { asn1Modules } from './asn1-modules.js';
 import {
   DerError, TAG_BOOLEAN, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE, decodeOid, decodeTime, expectTlv, readTlv,
 } from './der.js';
@@ -43,6 +38,14 @@ export interface KeyUsageBits {
 
 /** OID of the TLS client authentication purpose (RFC 5280 §4.2.1.12). */
 export const EKU_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+
+// Extension OIDs (RFC 5280 §4.2.1), written out so that reading them needs no ASN.1 module.
+const id_ce_subjectKeyIdentifier = '2.5.29.14';
+const id_ce_keyUsage = '2.5.29.15';
+const id_ce_subjectAltName = '2.5.29.17';
+const id_ce_basicConstraints = '2.5.29.19';
+const id_ce_authorityKeyIdentifier = '2.5.29.35';
+const id_ce_extKeyUsage = '2.5.29.37';
 
 const HANDLED = new Set<string>([
   id_ce_basicConstraints,
@@ -144,6 +147,7 @@ export function readCertificateProfile(der: Uint8Array): CertificateProfile {
     if (seen.has(oid)) throw new DerError(`extension ${extensionName(oid)} appears more than once`);
     seen.add(oid);
     const value = der.subarray(next.start, next.end);
+    const { schema: { AsnConvert }, x509: { BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName } } = asn1Modules();
     switch (oid) {
       case id_ce_subjectAltName:
         uris = [];
