@@ -11,6 +11,7 @@ import { median } from './stats.mjs';
 function add(totals, load, stats) {
   totals.served += stats.served;
   totals.cpuMicros += stats.cpuMicros;
+  if (stats.engineMicros !== null) totals.engineMicros = (totals.engineMicros ?? 0) + stats.engineMicros;
   totals.elapsedMs += stats.elapsedMs;
   totals.requests += load.requests;
   totals.requestsPerSecond.push(load.requestsPerSecond);
@@ -38,6 +39,7 @@ function asRun(totals, slices) {
     slices,
     server: { served: totals.served, cpuMicros: totals.cpuMicros, elapsedMs: totals.elapsedMs },
     cpuMicrosPerRequest: totals.served === 0 ? null : totals.cpuMicros / totals.served,
+    engineMicrosPerRequest: totals.engineMicros === undefined || totals.served === 0 ? null : totals.engineMicros / totals.served,
   };
 }
 

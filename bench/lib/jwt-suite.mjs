@@ -113,7 +113,7 @@ function printJwtHttpReport(http) {
   if (http.pairs.length === 0) return true;
   console.log(`JWT pairs: every request carries the same ${http.alg} token (${http.tokenChars} chars); for the @fastify/jwt rows the second line of a pair is @fastify/jwt, not meshAuth`);
   const ok = printHttpReport(http.pairs);
-  const byVariant = (v) => http.pairs.find((p) => p.variant === v);
+  const byVariant = (v) => http.pairs.find((p) => p.variant === v && p.baselineVariant === 'bare');
   const mesh = byVariant('jwt');
   if (mesh !== undefined) {
     const cpuMet = mesh.cpuMicrosPerRequestDelta <= TARGET_HTTP_MICROS;

@@ -7,11 +7,14 @@ export const PAIRS = [
   // What any onRequest hook costs in Fastify, meshAuth's or not: the floor under the XFCC pair.
   { framework: 'fastify', server: 'fastify.mjs', load: 'hook' },
   { framework: 'fastify', server: 'fastify.mjs', load: 'xfcc' },
+  // The same meshAuth server against that floor: what meshAuth adds above any hook.
+  { framework: 'fastify', server: 'fastify.mjs', load: 'xfcc', baseline: 'hook' },
   { framework: 'koa', server: 'koa.mjs', load: 'xfcc' },
   { framework: 'fastify', server: 'fastify.mjs', load: 'mtls' },
   { framework: 'node:http', server: 'node-http.mjs', load: 'mtls' },
   // The XFCC load again, with the 10-rule AuthorizationPolicy of bench/fixtures enforced.
   { framework: 'fastify', server: 'fastify.mjs', load: 'xfcc-policy' },
+  { framework: 'fastify', server: 'fastify.mjs', load: 'xfcc-policy', baseline: 'hook' },
   { framework: 'express', server: 'express.mjs', load: 'xfcc-policy' },
 ];
 
@@ -22,13 +25,20 @@ export const PAIRS = [
  */
 export const JWT_PAIRS = [
   { framework: 'fastify', server: 'fastify.mjs', load: 'jwt', variant: 'jwt' },
+  // meshAuth against an empty onRequest hook (the floor of any Fastify plugin with a hook).
+  { framework: 'fastify', server: 'fastify.mjs', load: 'jwt', variant: 'jwt', baseline: 'hook' },
   { framework: 'fastify', server: 'fastify.mjs', load: 'jwt', variant: 'fastify-jwt' },
   { framework: 'fastify', server: 'fastify.mjs', load: 'jwt', variant: 'jwt-nocache' },
   { framework: 'fastify', server: 'fastify.mjs', load: 'jwt', variant: 'fastify-jwt-nocache' },
 ];
 
-/** The server variants of a pair, baseline first. */
+/** The server variants of a pair, baseline first: `pair.baseline` when given, else the bare server. */
 export function variantsOf(pair) {
+  const [bare, other] = defaultVariantsOf(pair);
+  return [pair.baseline ?? bare, other];
+}
+
+function defaultVariantsOf(pair) {
   if (pair.load === 'jwt') return ['bare', pair.variant];
   if (pair.load === 'xfcc-policy') return ['bare', 'xfcc-policy'];
   if (pair.load === 'hook') return ['bare', 'hook'];

@@ -146,7 +146,7 @@ const signed = (n) => `${n >= 0 ? '+' : ''}${f1(n)}`;
 
 /** The target lines of the HTTP policy pairs (results of bench/lib/http-suite.mjs). */
 export function printPolicyHttpTargets(httpResults) {
-  for (const r of httpResults.filter((p) => p.load === 'xfcc-policy')) {
+  for (const r of httpResults.filter((p) => p.load === 'xfcc-policy' && p.baselineVariant === 'bare')) {
     const what = `${r.framework} XFCC identity + 10-rule policy`;
     if (r.framework === 'fastify') {
       const cpuMet = r.cpuMicrosPerRequestDelta <= TARGET_POLICY_MICROS;

@@ -22,4 +22,5 @@ app.get('/', async () => 'ok');
 if (jwt) await checkJwtServer(app, variant);
 
 await app.listen({ port: 0, host: '127.0.0.1' });
-probe(app.server);
+// meshAuth's engine, when registered, is timed inside decide() as well (lib/server-probe.mjs).
+probe(app.server, { engine: app.meshAuthEngine });

@@ -19,7 +19,14 @@ import type { Refusal } from './request/refusal.js';
  */
 export function authorize(identity: AllowedDecision, snapshot: PolicySnapshot, request: AuthzRequest, respond: RespondWith): Decision {
   const authz = evaluatePolicies(snapshot, request);
-  if (authz.allowed) return { ...identity, authz };
+  // Written out rather than spread: this runs for every allowed request, and spreading a frozen
+  // decision takes V8's slow copy (it was the largest single cost of a 10-rule policy).
+  if (authz.allowed) {
+    return {
+      allowed: true, status: 200, code: 'OK', reason: identity.reason, peer: identity.peer, peerSource: identity.peerSource,
+      xfccIgnored: identity.xfccIgnored, detail: identity.detail, auth: identity.auth, authz, response: undefined,
+    };
+  }
   const detail = authz.action === 'CUSTOM' ? `custom authorizer not configured: ${authz.custom.map((c) => c.provider).join(', ')}` : authz.id;
   return {
     ...identity,
