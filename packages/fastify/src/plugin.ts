@@ -16,13 +16,28 @@ function meshAuthOptions(options: MeshAuthOptions): MeshAuthOptions {
 function apply(decision: Decision, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
   request.meshAuth = decision;
   if (decision.allowed) {
-    request.peerPrincipal = decision.peer;
-    request.auth = decision.auth;
     done();
     return;
   }
   const { status, headers, body } = decision.response;
   reply.code(status).headers(headers).send(body);
+}
+
+/**
+ * An accessor for a request field the decision holds. Another plugin or a test may still assign
+ * the field: the value is then kept on that request and shadows the decision's.
+ */
+function fromDecision<K extends 'peerPrincipal' | 'auth'>(key: K, read: (decision: Decision) => FastifyRequest[K]) {
+  return {
+    getter(this: FastifyRequest): FastifyRequest[K] {
+      // As before a decision: nothing for a denied request (its onResponse hooks still run).
+      const decision = this.meshAuth;
+      return decision?.allowed === true ? read(decision) : undefined;
+    },
+    setter(this: FastifyRequest, value: FastifyRequest[K]): void {
+      Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+    },
+  };
 }
 
 const plugin: FastifyPluginCallback<MeshAuthOptions> = (fastify, options, pluginDone) => {
@@ -34,10 +49,12 @@ const plugin: FastifyPluginCallback<MeshAuthOptions> = (fastify, options, plugin
     pluginDone(err as Error);
     return;
   }
-  // Declared up front so every request object keeps one shape.
-  fastify.decorateRequest('peerPrincipal', undefined);
+  // One field per request, declared up front so every request object keeps one shape; the
+  // identity and the JWT are read from the decision on the prototype. Fastify copies each value
+  // decorator onto every request it builds, so each one is work on every request.
   fastify.decorateRequest('meshAuth', undefined);
-  fastify.decorateRequest('auth', undefined);
+  fastify.decorateRequest('peerPrincipal', fromDecision('peerPrincipal', (d) => d.peer));
+  fastify.decorateRequest('auth', fromDecision('auth', (d) => d.auth));
   fastify.decorate('meshAuthEngine', engine);
   fastify.addHook('onClose', (_instance, closed) => {
     engine.close();

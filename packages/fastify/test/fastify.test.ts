@@ -33,6 +33,26 @@ describe('@meshauth/fastify', () => {
     await a.close();
   });
 
+  it('reads peerPrincipal and auth from the decision: empty on a denied request, assignable by another plugin', async () => {
+    const seen: unknown[] = [];
+    const a = Fastify();
+    await a.register(meshAuth, { workload: { namespace: 'shop' }, policies: [{ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'deny-admin', namespace: 'istio-system' }, spec: { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin'] } }] }] } }] });
+    a.addHook('onResponse', async (request) => void seen.push([request.url, request.meshAuth?.code, request.peerPrincipal?.id ?? null, request.auth ?? null]));
+    a.get('/admin', async () => 'reached');
+    a.get('/whoami', async (request) => ({ id: request.peerPrincipal?.id ?? null }));
+    a.get('/stand-in', async (request) => {
+      request.peerPrincipal = undefined;
+      return { id: request.peerPrincipal?.id ?? null, decided: request.meshAuth?.peer?.id };
+    });
+    expect((await a.inject({ url: '/admin', headers: { 'x-forwarded-client-cert': header } })).statusCode).toBe(403);
+    expect((await a.inject({ url: '/whoami', headers: { 'x-forwarded-client-cert': header } })).json()).toEqual({ id: CALLER });
+    expect((await a.inject({ url: '/stand-in', headers: { 'x-forwarded-client-cert': header } })).json()).toEqual({ id: null, decided: CALLER });
+    // The next request is not touched by what a handler assigned on the previous one.
+    expect((await a.inject({ url: '/whoami', headers: { 'x-forwarded-client-cert': header } })).json()).toEqual({ id: CALLER });
+    expect(seen[0]).toEqual(['/admin', 'ACCESS_DENIED', null, null]);
+    await a.close();
+  });
+
   it('follows Fastify encapsulation: root registration covers child plugins, child registration only its own routes', async () => {
     const a = Fastify();
     await a.register(meshAuth, { requirePeer: true });
