@@ -131,15 +131,19 @@ describe.each(FRAMEWORKS)('caller identity on %s', (framework) => {
     });
 
     it('names each caller when one pooled connection alternates them, and never lends a trusted header to an untrusted hop', async () => {
-      const callers = [FRONTEND, 'spiffe://cluster.local/ns/shop/sa/admin', FRONTEND, 'spiffe://cluster.local/ns/shop/sa/admin'];
+      // More callers than the connection keeps recent headers for (4), twice over, with a header
+      // that does not parse among them: every request is decided for its own header.
+      const six = ['frontend', 'admin', 'billing', 'worker', 'cron', 'search'].map((sa) => `spiffe://cluster.local/ns/shop/sa/${sa}`);
+      const callers = [FRONTEND, 'spiffe://cluster.local/ns/shop/sa/admin', FRONTEND, 'spiffe://cluster.local/ns/shop/sa/admin', ...six, 'malformed', ...six.reverse(), FRONTEND];
       const pooled = new Agent({ keepAlive: true, maxSockets: 1 });
       try {
-        const seen: (string | undefined)[] = [];
+        const seen: (string | number | undefined)[] = [];
         for (const uri of callers) {
-          const res = await sendRequest(`${server.url}/whoami`, { agent: pooled, localAddress: '127.0.0.6', headers: { 'x-forwarded-client-cert': istioSidecarXfcc({ by: APP_ID, uri }) } });
-          seen.push(res.json<WhoAmI>().peer?.id);
+          const xfcc = uri === 'malformed' ? `By=${APP_ID};URI="${FRONTEND}` : istioSidecarXfcc({ by: APP_ID, uri });
+          const res = await sendRequest(`${server.url}/whoami`, { agent: pooled, localAddress: '127.0.0.6', headers: { 'x-forwarded-client-cert': xfcc } });
+          seen.push(res.status === 200 ? res.json<WhoAmI>().peer?.id : res.status);
         }
-        expect(seen).toEqual(callers);
+        expect(seen).toEqual(callers.map((c) => (c === 'malformed' ? 400 : c)));
       } finally {
         pooled.destroy();
       }

@@ -18,7 +18,7 @@ import { isRefusal } from './request/refusal.js';
 import { routeRulesOf, type RouteRuleOptions, type RouteRulesInput } from './route-rules/compile.js';
 import { resolveWorkload } from './workload/pod-info.js';
 import { denialResponses } from './responses.js';
-import { XfccDecisions } from './xfcc-decisions.js';
+import { RecentXfccDecisions, XfccDecisions } from './xfcc-decisions.js';
 
 /** What one connection has taught the engine, kept for its later requests. */
 interface ConnectionState {
@@ -30,6 +30,8 @@ interface ConnectionState {
   validUntil: number;
   /** The XFCC header alone decides this connection's identity: a trusted hop, and no TLS peer to prefer. */
   readonly headerDecides: boolean;
+  /** For such a connection: the decisions for the last few headers it carried. */
+  recent: RecentXfccDecisions | undefined;
 }
 
 const XFCC = 'x-forwarded-client-cert';
@@ -120,7 +122,7 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
     if (state === undefined) {
       const facts = connectionFacts(socket, resolved);
       const headerDecides = facts.trustedHop && !(facts.encrypted && resolved.mode !== 'xfcc');
-      state = { facts, attributes: undefined, header: undefined, identity: undefined, validUntil: 0, headerDecides };
+      state = { facts, attributes: undefined, header: undefined, identity: undefined, validUntil: 0, headerDecides, recent: undefined };
       connections.set(socket, state);
     }
     return state;
@@ -137,7 +139,16 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
     let validUntil = Infinity;
     if (state.headerDecides && header !== undefined) {
       // Decided by the header alone: the same for every trusted connection, and it never expires.
-      identity = xfccDecisions.get(header) ?? xfccDecisions.remember(header, identityFrom(request, state, header));
+      // A connection that carries several callers in turn compares its last few headers before
+      // the shared map: a fresh header string has no hash yet, and comparing it with a few kept
+      // ones costs less than hashing all of it. Its slots are made when a second header arrives.
+      const kept = state.recent?.get(header);
+      if (kept !== undefined) {
+        identity = kept;
+      } else {
+        identity = xfccDecisions.get(header) ?? xfccDecisions.remember(header, identityFrom(request, state, header));
+        if (state.identity !== undefined) (state.recent ??= new RecentXfccDecisions()).keep(header, identity);
+      }
     } else {
       const resolution = resolvePeer(request.socket, state.facts, header, resolved, verified, Date.now());
       identity = identityDecision(resolution, resolved, respond);

@@ -4,6 +4,8 @@ import type { Decision } from './decision.js';
 const MAX_ENTRIES = 1024;
 /** Longer headers (long `Chain`s, forged histories) are decided afresh each time rather than kept. */
 const MAX_HEADER_LENGTH = 2048;
+/** Headers kept per connection: a sidecar's pooled connection carries a few callers in turn. */
+const RECENT_SLOTS = 4;
 
 /**
  * Identity decisions by `X-Forwarded-Client-Cert` value, shared by every connection whose identity
@@ -37,5 +39,42 @@ export class XfccDecisions {
 
   get size(): number {
     return this.#byHeader.size;
+  }
+}
+
+/**
+ * The decisions for the last few `X-Forwarded-Client-Cert` values one connection carried, in
+ * front of {@link XfccDecisions}. A header arrives as a new string with no hash computed; finding
+ * it in a Map hashes all of it, while comparing it with a few kept strings stops at the first
+ * differing character (a different caller's `Hash=`) or, on a hit, costs one memory compare.
+ * Only for connections whose identity the header alone decides, so a hit is exactly what deciding
+ * again would give. The oldest slot is replaced first.
+ *
+ * @example
+ * ```ts
+ * const recent = new RecentXfccDecisions();
+ * const decision = recent.get(header) ?? recent.keep(header, decisions.get(header) ?? decide(header));
+ * ```
+ */
+export class RecentXfccDecisions {
+  // Filled as they are used: a connection with one caller allocates one slot.
+  private readonly headers: string[] = [];
+  private readonly decisions: Decision[] = [];
+  private next = 0;
+
+  get(header: string): Decision | undefined {
+    const { headers } = this;
+    for (let i = 0; i < headers.length; i++) if (headers[i] === header) return this.decisions[i];
+    return undefined;
+  }
+
+  /** Keeps `decision` for `header` in the oldest slot (unless the header is too long to keep) and returns it. */
+  keep(header: string, decision: Decision): Decision {
+    if (header.length <= MAX_HEADER_LENGTH) {
+      this.headers[this.next] = header;
+      this.decisions[this.next] = decision;
+      this.next = (this.next + 1) % RECENT_SLOTS;
+    }
+    return decision;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Decision } from '../src/decision.js';
-import { XfccDecisions } from '../src/xfcc-decisions.js';
+import { RecentXfccDecisions, XfccDecisions } from '../src/xfcc-decisions.js';
 
 const decision = (n: number) => ({ allowed: true, detail: String(n) }) as unknown as Decision;
 const header = (n: number) => `By=spiffe://cluster.local/ns/a/sa/app;URI=spiffe://cluster.local/ns/a/sa/caller-${n}`;
@@ -27,5 +27,36 @@ describe('XfccDecisions', () => {
     const kept = decision(3);
     expect(decisions.remember(long, kept)).toBe(kept);
     expect(decisions.get(long)).toBeUndefined();
+  });
+});
+
+describe('RecentXfccDecisions', () => {
+  // Header strings built afresh, as the HTTP parser hands them over: equal text, another string.
+  const fresh = (n: number) => Buffer.from(header(n)).toString('latin1');
+
+  it('answers a header it kept, compared by its text, and nothing for another', () => {
+    const recent = new RecentXfccDecisions();
+    const kept = decision(1);
+    expect(recent.keep(fresh(1), kept)).toBe(kept);
+    expect(recent.get(fresh(1))).toBe(kept);
+    expect(recent.get(fresh(2))).toBeUndefined();
+  });
+
+  it('keeps the last four headers and drops the oldest first', () => {
+    const recent = new RecentXfccDecisions();
+    for (let n = 1; n <= 5; n++) recent.keep(fresh(n), decision(n));
+    expect(recent.get(fresh(1))).toBeUndefined();
+    for (let n = 2; n <= 5; n++) expect(recent.get(fresh(n))).toEqual(decision(n));
+    recent.keep(fresh(6), decision(6));
+    expect(recent.get(fresh(2))).toBeUndefined();
+    expect(recent.get(fresh(6))).toEqual(decision(6));
+  });
+
+  it('does not keep long headers, and still returns their decision', () => {
+    const recent = new RecentXfccDecisions();
+    const long = `${'By=spiffe://x/y;URI=spiffe://x/z,'.repeat(100)}URI=spiffe://cluster.local/ns/a/sa/b`;
+    const kept = decision(7);
+    expect(recent.keep(long, kept)).toBe(kept);
+    expect(recent.get(long)).toBeUndefined();
   });
 });
