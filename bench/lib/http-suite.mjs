@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { istioSidecarXfcc } from '@meshauth/testkit';
 import { makeBenchIdentities } from './identities.mjs';
 import { measureRound } from './interleaved-round.mjs';
+import { buildPerFile } from './per-file-build.mjs';
 import { labelOf, PAIRS, variantsOf } from './pairs.mjs';
 import { formatTable, median } from './stats.mjs';
 
@@ -104,6 +105,7 @@ export async function runHttpSuite(settings) {
   const identities = makeBenchIdentities();
   const pairs = PAIRS.filter((pair) => settings.filter === undefined || variantsOf(pair).some((v) => labelOf(pair, v).includes(settings.filter)));
   const results = [];
+  if (pairs.some((pair) => pair.baseline === 'xfcc-per-file')) buildPerFile();
   for (const pair of pairs) results.push(await measurePair(pair, variantsOf(pair), settings, setupOf(pair, identities)));
   return results;
 }
@@ -123,6 +125,13 @@ export function printHttpReport(results) {
   }
   console.log(`\n${formatTable(rows)}\n`);
   for (const r of results) {
+    if (r.baselineVariant === 'xfcc-per-file') {
+      console.log(
+        `info    ${r.meshAuth.label}, one module per package, over one module per file: ${signed(r.cpuMicrosPerRequestDelta)} µs CPU/req, ` +
+          `${f2(r.requestsPerSecondRatio)}x req/s (what the published module layout saves a request)`,
+      );
+      continue;
+    }
     if (r.baselineVariant === 'hook') {
       console.log(
         `info    ${r.meshAuth.label} over an empty onRequest hook: ${signed(r.cpuMicrosPerRequestDelta)} µs CPU/req, ` +

@@ -11,7 +11,6 @@ import { median } from './stats.mjs';
 function add(totals, load, stats) {
   totals.served += stats.served;
   totals.cpuMicros += stats.cpuMicros;
-  if (stats.engineMicros !== null) totals.engineMicros = (totals.engineMicros ?? 0) + stats.engineMicros;
   totals.elapsedMs += stats.elapsedMs;
   totals.requests += load.requests;
   totals.requestsPerSecond.push(load.requestsPerSecond);
@@ -26,8 +25,11 @@ const emptyTotals = () => ({
   served: 0, cpuMicros: 0, elapsedMs: 0, requests: 0, requestsPerSecond: [], latencyP50Ms: [], latencyP99Ms: [], non2xx: 0, errors: 0, timeouts: 0,
 });
 
-/** A side's slices as one run: CPU per request over all its slices, the median slice for the rest. */
-function asRun(totals, slices) {
+/**
+ * A side's slices as one run: CPU per request over all its slices, the median slice for the rest;
+ * the time in decide() per request from the warm-up, the one run with the timer in place.
+ */
+function asRun(totals, slices, warmup) {
   return {
     requestsPerSecond: median(totals.requestsPerSecond),
     requests: totals.requests,
@@ -39,7 +41,7 @@ function asRun(totals, slices) {
     slices,
     server: { served: totals.served, cpuMicros: totals.cpuMicros, elapsedMs: totals.elapsedMs },
     cpuMicrosPerRequest: totals.served === 0 ? null : totals.cpuMicros / totals.served,
-    engineMicrosPerRequest: totals.engineMicros === undefined || totals.served === 0 ? null : totals.engineMicros / totals.served,
+    engineMicrosPerRequest: warmup.engineMicros === null || warmup.served === 0 ? null : warmup.engineMicros / warmup.served,
   };
 }
 
@@ -55,7 +57,13 @@ export async function measureRound(script, variants, settings, env, load) {
     // A new request list for every load: autocannon writes into it.
     const loadOn = (server, duration) =>
       runLoad({ url: `${load.scheme ?? 'http'}://127.0.0.1:${server.port}/`, duration, requests: load.requests?.(), clientCert: load.clientCert });
-    for (const server of servers) await loadOn(server, settings.warmup);
+    // The warm-up is the run that times decide(): the measured slices carry no timer.
+    const warmups = [];
+    for (const server of servers) {
+      await server.start({ timeDecide: true });
+      await loadOn(server, settings.warmup);
+      warmups.push(await server.stop());
+    }
     const totals = variants.map(emptyTotals);
     const slices = Math.max(1, settings.slices);
     const seconds = settings.duration / slices;
@@ -66,7 +74,7 @@ export async function measureRound(script, variants, settings, env, load) {
         add(totals[side], result, await servers[side].stop());
       }
     }
-    return totals.map((t) => asRun(t, slices));
+    return totals.map((t, side) => asRun(t, slices, warmups[side]));
   } finally {
     for (const server of servers) await server.close();
   }

@@ -3,9 +3,8 @@
 // testkit issuer against the same public key. The runner passes the issuer in the environment:
 //   BENCH_JWT_ISSUER  the issuer (`iss`), BENCH_JWKS_URI its key set, BENCH_JWT_TOKEN the token
 //   every request of the load carries (used here only for the self-check before listening).
+//   Each variant loads only the library it measures.
 import { createPublicKey } from 'node:crypto';
-import fastifyJwt from '@fastify/jwt';
-import meshAuth from '@meshauth/fastify';
 
 /** The server variants of the JWT pairs. */
 export const JWT_VARIANTS = ['jwt', 'jwt-nocache', 'fastify-jwt', 'fastify-jwt-nocache'];
@@ -55,6 +54,7 @@ async function registerFastifyJwt(app, { cache }) {
   if (!response.ok) throw new Error(`${jwksUri}: HTTP ${response.status}`);
   const [jwk] = (await response.json()).keys;
   const publicKey = createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+  const { default: fastifyJwt } = await import('@fastify/jwt');
   await app.register(fastifyJwt, { secret: { public: publicKey }, verify: { algorithms: [jwk.alg], allowedIss: issuer, cache } });
   app.addHook('onRequest', async (request, reply) => {
     try {
@@ -67,8 +67,10 @@ async function registerFastifyJwt(app, { cache }) {
 
 /** Sets up `variant` (one of JWT_VARIANTS) on `app`, before its routes. */
 export async function setUpJwt(app, variant) {
-  if (variant === 'jwt' || variant === 'jwt-nocache') await app.register(meshAuth, jwtMeshAuthOptions({ cache: variant === 'jwt' }));
-  else await registerFastifyJwt(app, { cache: variant === 'fastify-jwt' });
+  if (variant === 'jwt' || variant === 'jwt-nocache') {
+    const { default: meshAuth } = await import('@meshauth/fastify');
+    await app.register(meshAuth, jwtMeshAuthOptions({ cache: variant === 'jwt' }));
+  } else await registerFastifyJwt(app, { cache: variant === 'fastify-jwt' });
 }
 
 /**

@@ -9,6 +9,9 @@ export const PAIRS = [
   { framework: 'fastify', server: 'fastify.mjs', load: 'xfcc' },
   // The same meshAuth server against that floor: what meshAuth adds above any hook.
   { framework: 'fastify', server: 'fastify.mjs', load: 'xfcc', baseline: 'hook' },
+  // The same meshAuth code loaded as one module per source file (lib/per-file-build.mjs) against
+  // the published build, one module per package: what the module layout alone costs a request.
+  { framework: 'fastify', server: 'fastify.mjs', load: 'xfcc', baseline: 'xfcc-per-file' },
   { framework: 'koa', server: 'koa.mjs', load: 'xfcc' },
   { framework: 'fastify', server: 'fastify.mjs', load: 'mtls' },
   { framework: 'node:http', server: 'node-http.mjs', load: 'mtls' },
@@ -54,6 +57,8 @@ export function labelOf(pair, variant) {
       return `${pair.framework} + empty onRequest hook`;
     case 'xfcc':
       return `${pair.framework} + meshAuth (XFCC)`;
+    case 'xfcc-per-file':
+      return `${pair.framework} + meshAuth (XFCC), one module per file`;
     case 'xfcc-policy':
       return `${pair.framework} + meshAuth (XFCC + policy)`;
     case 'jwt':

@@ -50,8 +50,9 @@ export async function startServer(script, variant, { pinned, env = {} }) {
     const { port } = await nextMessage(child, 'listening');
     return {
       port,
-      async start() {
-        child.send({ type: 'start' });
+      /** `timeDecide`: time meshAuth's decide() in this run (lib/server-probe.mjs). */
+      async start({ timeDecide = false } = {}) {
+        child.send({ type: 'start', timeDecide });
         await nextMessage(child, 'started');
       },
       async stop() {

@@ -1,28 +1,30 @@
 // The server side of a benchmark run. A server child calls `probe(server)` once it listens; the
 // parent then drives it over IPC:
-//   parent -> { type: 'start' }   reset the request count, read process.cpuUsage()
+//   parent -> { type: 'start', timeDecide }   reset the request count, read process.cpuUsage();
+//                                            with timeDecide, also time the engine's decide()
 //   parent -> { type: 'stop' }    child answers { type: 'stats', served, cpuMicros, ... }
 // The child exits when the parent disconnects (also when the parent dies).
 
 /**
  * Reports the port to the parent and measures CPU time per request between start and stop. With
- * `engine` (a meshAuth engine), also the wall time spent in its `decide()` per request: meshAuth's
- * own work, free of what the framework around it costs (two clock reads per request included).
+ * `engine` (a meshAuth engine) and `timeDecide`, also the wall time spent in its `decide()` per
+ * request: meshAuth's own work, free of what the framework around it costs (two clock reads per
+ * request included). The timer is in place only for such a run (the runner's warm-up), so the
+ * runs whose CPU time is compared carry none of its cost.
  */
 export function probe(server, { engine } = {}) {
   let served = 0;
   let cpuAtStart;
   let timeAtStart;
   let engineNanos = 0n;
-  if (engine !== undefined) {
-    const decide = engine.decide.bind(engine);
-    engine.decide = (request, context) => {
-      const start = process.hrtime.bigint();
-      const decision = decide(request, context);
-      engineNanos += process.hrtime.bigint() - start;
-      return decision;
-    };
-  }
+  let timing = false;
+  const decide = engine?.decide;
+  const timedDecide = (request, context) => {
+    const start = process.hrtime.bigint();
+    const decision = decide.call(engine, request, context);
+    engineNanos += process.hrtime.bigint() - start;
+    return decision;
+  };
   server.on('request', () => {
     served++;
   });
@@ -30,6 +32,8 @@ export function probe(server, { engine } = {}) {
     if (message.type === 'start') {
       served = 0;
       engineNanos = 0n;
+      timing = engine !== undefined && message.timeDecide === true;
+      if (engine !== undefined) engine.decide = timing ? timedDecide : decide;
       cpuAtStart = process.cpuUsage();
       timeAtStart = process.hrtime.bigint();
       process.send({ type: 'started' });
@@ -45,7 +49,7 @@ export function probe(server, { engine } = {}) {
         userMicros: cpu.user,
         systemMicros: cpu.system,
         cpuMicrosPerRequest: served === 0 ? null : cpuMicros / served,
-        engineMicros: engine === undefined ? null : Number(engineNanos) / 1000,
+        engineMicros: timing ? Number(engineNanos) / 1000 : null,
       });
     }
   });

@@ -1,7 +1,6 @@
 // node:http with no framework: bare, or with @meshauth/core's engine called in the handler.
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createMeshAuth } from '@meshauth/core';
 import { meshAuthOptions, mtlsOptions, probe, variantArg } from '../lib/server-probe.mjs';
 
 const variant = variantArg(['bare', 'xfcc', 'mtls-bare', 'mtls']);
@@ -18,6 +17,8 @@ function deny(res, decision) {
 
 let listener = (_req, res) => ok(res);
 if (variant === 'xfcc' || variant === 'mtls') {
+  // Loaded only here: the baseline never loaded meshAuth.
+  const { createMeshAuth } = await import('@meshauth/core');
   const engine = createMeshAuth(meshAuthOptions(variant));
   const respond = (res, decision) => (decision.allowed ? ok(res) : deny(res, decision));
   listener = (req, res) => {
