@@ -2,7 +2,7 @@
 // with the one field the engine reads for a plaintext connection.
 //  - cached: the same header again on a connection (the per-connection decision cache hits);
 //  - header changes: two callers alternate on one connection, each header a fresh string as the
-//    HTTP parser makes it (the decision kept for that header value is looked up);
+//    HTTP parser makes it (found among the connection's last few headers);
 //  - header never seen: a new caller on every call (every call parses and verifies);
 //  - new connection: every request on a fresh socket (connection facts are computed too).
 import { createMeshAuth } from '@meshauth/core';
