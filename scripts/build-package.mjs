@@ -1,11 +1,11 @@
 // Builds the package in the current directory: type declarations with tsc, and the code as one
 // ES module, dist/index.js, with esbuild.
 //
-// Why one module: loading @meshauth/fastify took about 105 ms as ~100 separate ES modules and
-// about 50 ms as one module per package, and a process that loaded the per-file build spent up to
-// 2.5 µs more server CPU per request (bench/README.md, "One module per package"). Dependencies
-// stay external (`packages: 'external'`): the bundle holds this package's own code only and
-// resolves its dependencies as before.
+// Why one module: importing @meshauth/fastify took about 105 ms as ~100 separate ES modules and
+// about 50 ms as one module per package; per request the difference depended on the process
+// (bench/README.md, "One module per package"). Dependencies stay external (`packages:
+// 'external'`): the bundle holds this package's own code only and resolves its dependencies as
+// before.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -5,7 +5,7 @@
  * refusals. The root `test` script builds every package before jest starts.
  *
  * One module per package is a measured choice (bench/README.md, "One module per package"): the
- * same code as ~100 modules took twice as long to load and up to 2.5 µs more CPU per request.
+ * same code as ~100 modules took twice as long to import.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -27,9 +27,9 @@ const emptyTotals = () => ({
 
 /**
  * A side's slices as one run: CPU per request over all its slices, the median slice for the rest;
- * the time in decide() per request from the warm-up, the one run with the timer in place.
+ * the time in decide() per request from the timed slice after them, the one run with the timer.
  */
-function asRun(totals, slices, warmup) {
+function asRun(totals, slices, timed) {
   return {
     requestsPerSecond: median(totals.requestsPerSecond),
     requests: totals.requests,
@@ -41,7 +41,7 @@ function asRun(totals, slices, warmup) {
     slices,
     server: { served: totals.served, cpuMicros: totals.cpuMicros, elapsedMs: totals.elapsedMs },
     cpuMicrosPerRequest: totals.served === 0 ? null : totals.cpuMicros / totals.served,
-    engineMicrosPerRequest: warmup.engineMicros === null || warmup.served === 0 ? null : warmup.engineMicros / warmup.served,
+    engineMicrosPerRequest: timed.engineMicros === null || timed.served === 0 ? null : timed.engineMicros / timed.served,
   };
 }
 
@@ -57,13 +57,7 @@ export async function measureRound(script, variants, settings, env, load) {
     // A new request list for every load: autocannon writes into it.
     const loadOn = (server, duration) =>
       runLoad({ url: `${load.scheme ?? 'http'}://127.0.0.1:${server.port}/`, duration, requests: load.requests?.(), clientCert: load.clientCert });
-    // The warm-up is the run that times decide(): the measured slices carry no timer.
-    const warmups = [];
-    for (const server of servers) {
-      await server.start({ timeDecide: true });
-      await loadOn(server, settings.warmup);
-      warmups.push(await server.stop());
-    }
+    for (const server of servers) await loadOn(server, settings.warmup);
     const totals = variants.map(emptyTotals);
     const slices = Math.max(1, settings.slices);
     const seconds = settings.duration / slices;
@@ -74,7 +68,14 @@ export async function measureRound(script, variants, settings, env, load) {
         add(totals[side], result, await servers[side].stop());
       }
     }
-    return totals.map((t, side) => asRun(t, slices, warmups[side]));
+    // One more slice per side, warm and steady, with decide() timed: the compared slices carry no timer.
+    const timed = [];
+    for (const server of servers) {
+      await server.start({ timeDecide: true });
+      await loadOn(server, seconds);
+      timed.push(await server.stop());
+    }
+    return totals.map((t, side) => asRun(t, slices, timed[side]));
   } finally {
     for (const server of servers) await server.close();
   }

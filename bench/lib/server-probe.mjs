@@ -9,8 +9,8 @@
  * Reports the port to the parent and measures CPU time per request between start and stop. With
  * `engine` (a meshAuth engine) and `timeDecide`, also the wall time spent in its `decide()` per
  * request: meshAuth's own work, free of what the framework around it costs (two clock reads per
- * request included). The timer is in place only for such a run (the runner's warm-up), so the
- * runs whose CPU time is compared carry none of its cost.
+ * request included). The timer is in place only for such a run (a slice of its own after the
+ * measured ones), so the runs whose CPU time is compared carry none of its cost.
  */
 export function probe(server, { engine } = {}) {
   let served = 0;
