@@ -3,7 +3,7 @@
 // testkit issuer against the same public key. The runner passes the issuer in the environment:
 //   BENCH_JWT_ISSUER  the issuer (`iss`), BENCH_JWKS_URI its key set, BENCH_JWT_TOKEN the token
 //   every request of the load carries (used here only for the self-check before listening).
-//   Each variant loads only the library it measures.
+// Each variant loads only the library it measures.
 import { createPublicKey } from 'node:crypto';
 
 /** The server variants of the JWT pairs. */

@@ -147,7 +147,7 @@ export function createMeshAuth(options: MeshAuthOptions = {}): MeshAuth {
         identity = kept;
       } else {
         identity = xfccDecisions.get(header) ?? xfccDecisions.remember(header, identityFrom(request, state, header));
-        if (state.identity !== undefined) (state.recent ??= new RecentXfccDecisions()).keep(header, identity);
+        if (state.identity !== undefined) (state.recent ??= new RecentXfccDecisions()).remember(header, identity);
       }
     } else {
       const resolution = resolvePeer(request.socket, state.facts, header, resolved, verified, Date.now());

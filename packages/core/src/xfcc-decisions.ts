@@ -7,6 +7,8 @@ const MAX_HEADER_LENGTH = 2048;
 /** Headers kept per connection: a sidecar's pooled connection carries a few callers in turn. */
 const RECENT_SLOTS = 4;
 
+const keepable = (header: string): boolean => header.length <= MAX_HEADER_LENGTH;
+
 /**
  * Identity decisions by `X-Forwarded-Client-Cert` value, shared by every connection whose identity
  * the header alone decides (a trusted hop, no TLS peer to prefer). A sidecar's pooled connections
@@ -30,7 +32,7 @@ export class XfccDecisions {
 
   /** Keeps `decision` for `header` (unless the header is too long to keep) and returns it. */
   remember(header: string, decision: Decision): Decision {
-    if (header.length <= MAX_HEADER_LENGTH) {
+    if (keepable(header)) {
       if (this.#byHeader.size >= MAX_ENTRIES) this.#byHeader.clear();
       this.#byHeader.set(header, decision);
     }
@@ -53,7 +55,7 @@ export class XfccDecisions {
  * @example
  * ```ts
  * const recent = new RecentXfccDecisions();
- * const decision = recent.get(header) ?? recent.keep(header, decisions.get(header) ?? decide(header));
+ * const decision = recent.get(header) ?? recent.remember(header, decisions.get(header) ?? decide(header));
  * ```
  */
 export class RecentXfccDecisions {
@@ -69,8 +71,8 @@ export class RecentXfccDecisions {
   }
 
   /** Keeps `decision` for `header` in the oldest slot (unless the header is too long to keep) and returns it. */
-  keep(header: string, decision: Decision): Decision {
-    if (header.length <= MAX_HEADER_LENGTH) {
+  remember(header: string, decision: Decision): Decision {
+    if (keepable(header)) {
       this.headers[this.next] = header;
       this.decisions[this.next] = decision;
       this.next = (this.next + 1) % RECENT_SLOTS;
